@@ -4,6 +4,9 @@
 function(berth_module name)
   cmake_parse_arguments(M "" "" "DEPS" ${ARGN})
   file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  if(NOT srcs)
+    return()  # a module with headers only so far
+  endif()
   add_library(berth_${name} STATIC ${srcs})
   target_include_directories(berth_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(berth_${name} PUBLIC ${M_DEPS})
