@@ -38,7 +38,7 @@ class BlobWriter {
     std::string blobsDir_;
     std::string tmpPath_;
     UniqueFd fd_;
-    Sha256 hash_;
+    Sha256Hasher hash_;
     uint64_t size_ = 0;
     bool done_ = false;
 };

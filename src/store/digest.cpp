@@ -25,20 +25,20 @@ Digest Digest::parse(std::string_view s) {
     return d;
 }
 
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
+Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new()) {
     if (!ctx_ || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1)
         throw Error("sha256: EVP_DigestInit_ex failed");
 }
 
-Sha256::~Sha256() {
+Sha256Hasher::~Sha256Hasher() {
     EVP_MD_CTX_free(ctx_);
 }
 
-void Sha256::update(const void* data, size_t len) {
+void Sha256Hasher::update(const void* data, size_t len) {
     if (len && EVP_DigestUpdate(ctx_, data, len) != 1) throw Error("sha256: update failed");
 }
 
-Digest Sha256::finish() {
+Digest Sha256Hasher::finish() {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     if (EVP_DigestFinal_ex(ctx_, md, &n) != 1) throw Error("sha256: final failed");
@@ -52,7 +52,7 @@ Digest Sha256::finish() {
 }
 
 Digest sha256Of(std::string_view data) {
-    Sha256 h;
+    Sha256Hasher h;
     h.update(data);
     return h.finish();
 }

@@ -35,12 +35,12 @@ class Digest {
 };
 
 // Streaming SHA-256.
-class Sha256 {
+class Sha256Hasher {
   public:
-    Sha256();
-    ~Sha256();
-    Sha256(const Sha256&) = delete;
-    Sha256& operator=(const Sha256&) = delete;
+    Sha256Hasher();
+    ~Sha256Hasher();
+    Sha256Hasher(const Sha256Hasher&) = delete;
+    Sha256Hasher& operator=(const Sha256Hasher&) = delete;
     void update(const void* data, size_t len);
     void update(std::string_view s) { update(s.data(), s.size()); }
     Digest finish();  // once

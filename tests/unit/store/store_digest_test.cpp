@@ -8,7 +8,7 @@ using namespace berth::store;
 TEST(StoreDigest, Sha256KnownVectors) {
     EXPECT_EQ(sha256Of("").str(),
               "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    Sha256 h;
+    Sha256Hasher h;
     h.update("a");
     h.update("bc");
     EXPECT_EQ(h.finish().str(),
