@@ -5,7 +5,11 @@ function(berth_module name)
   cmake_parse_arguments(M "" "" "DEPS" ${ARGN})
   file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
   if(NOT srcs)
-    return()  # a module with headers only so far
+    # Headers only so far: an interface target, so modules that depend on it still link.
+    add_library(berth_${name} INTERFACE)
+    target_include_directories(berth_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(berth_${name} INTERFACE ${M_DEPS})
+    return()
   endif()
   add_library(berth_${name} STATIC ${srcs})
   target_include_directories(berth_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)

@@ -1,6 +1,7 @@
 // The container's filesystem view: everything from the rootfs bind up to pivot_root, the
 // spec's mounts, devices, masked and read-only paths, sysctls, and the read-only root.
-// Called in the container's init process (see runtime/README.md for the whole sequence).
+// Called in the container's init process. Implementation: runtime/linux/rootfs/ (the plan
+// builders are plain code, PlanExecutor performs them).
 #pragma once
 
 #include <string>
@@ -10,19 +11,28 @@
 namespace berth::runtime {
 
 struct RootfsContext {
-    std::string rootfsPath;          // absolute, already checked to exist
-    bool noPivot = false;            // --no-pivot: MS_MOVE + chroot instead of pivot_root
+    std::string rootfsPath;           // absolute, already checked to exist
+    bool noPivot = false;             // --no-pivot: MS_MOVE + chroot instead of pivot_root
     bool inNewUserNamespace = false;  // devices must be bind-mounted: mknod is not allowed
+    std::string bundlePath;   // relative bind-mount sources are resolved against it ("" → cwd)
+    std::string consolePath;  // process.terminal: pty slave bound onto /dev/console ("" → none)
 };
 
 // Runs in the child, already inside its new mount namespace (and user namespace if any),
-// after the uid/gid maps are written. On return the process's root and cwd are the container's
-// root; mounts, devices, /dev symlinks, maskedPaths, readonlyPaths, sysctl and root.readonly
-// have been applied. Throws berth::Error naming the mount/path on failure.
+// after the uid/gid maps are written. On return of enterRootfs the process's root and cwd are
+// the container's root; mounts, devices, /dev symlinks, maskedPaths, readonlyPaths, sysctl and
+// root.readonly have been applied. Throws berth::Error naming the mount/path on failure
+// ("mounts[3] /data: bind source /nope: ENOENT ...").
 //
 // Split in two so hooks (createContainer, issue 3) can run between them, as the spec orders:
-//   prepareRootfs:  propagation, rootfs bind, mounts in config order, devices, /dev symlinks
-//   enterRootfs:    pivot_root (or move+chroot), masked/readonly paths, sysctl, readonly root
+//   prepareRootfs:  validates linux.sysctl and every mount first (nothing is mounted if the
+//                   config is bad), then: "/" rslave (or linux.rootfsPropagation), the rootfs's
+//                   parent mount private, rootfs bind onto itself, mounts in config order,
+//                   devices, /dev symlinks, /dev/console.
+//   enterRootfs:    pivot_root (or move+chroot with noPivot), linux.rootfsPropagation on the
+//                   new "/", sysctl, readonlyPaths, maskedPaths, readonly root.
+// Without a new mount namespace in linux.namespaces nothing is mounted (it would change the
+// host's mount table): prepareRootfs only validates and enterRootfs only chroots.
 void prepareRootfs(const oci::Spec& spec, const RootfsContext& ctx);
 void enterRootfs(const oci::Spec& spec, const RootfsContext& ctx);
 
