@@ -108,32 +108,40 @@ UniqueFd PlanExecutor::openTarget(const Step& step) {
 UniqueFd PlanExecutor::createTarget(const Step& step) {
     if (step.scope == Scope::Host || step.create == CreateTarget::None) return openTarget(step);
     if (step.create == CreateTarget::Dir) return mkdirAllInRoot(rootFd_, step.target, 0755);
-    UniqueFd fd = tryOpenInRoot(rootFd_, step.target, O_PATH);
-    if (fd) return fd;
-    if (errno != ENOENT) throw SysError("open " + step.target + " in root");
-    auto [dir, name] = splitParent(step.target);
-    UniqueFd parent = mkdirAllInRoot(rootFd_, dir, 0755);
-    // The parent was resolved in the root; create the file relative to it, never following a
-    // symlink planted at the name.
-    UniqueFd parentDir = openInRoot(rootFd_, dir, O_DIRECTORY | O_RDONLY);
-    UniqueFd created(::openat(parentDir.get(), name.c_str(),
-                              O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644));
-    if (!created && errno != EEXIST) throw SysError("create " + step.target);
-    return openInRoot(rootFd_, step.target, O_PATH);
+    std::string path = step.target;
+    // A dangling symlink at the name is followed inside the root (as mkdirAllInRoot does for
+    // directories): the file is created where the link points, within the rootfs.
+    for (int hops = 0; hops < 40; ++hops) {
+        UniqueFd fd = tryOpenInRoot(rootFd_, path, O_PATH);
+        if (fd) return fd;
+        if (errno != ENOENT) throw SysError("open " + path + " in root");
+        auto [dir, name] = splitParent(path);
+        UniqueFd parent = mkdirAllInRoot(rootFd_, dir, 0755);
+        char link[4096];
+        ssize_t n = ::readlinkat(parent.get(), name.c_str(), link, sizeof link - 1);
+        if (n > 0) {
+            link[n] = 0;
+            path = cleanPath(link[0] == '/' ? std::string(link) : dir + "/" + link);
+            continue;
+        }
+        // Created relative to the parent resolved in the root, never following a symlink.
+        UniqueFd created(::openat(parent.get(), name.c_str(),
+                                  O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644));
+        if (!created && errno != EEXIST) throw SysError("create " + path + " in root");
+    }
+    throw Error("create " + step.target + " in root: too many symlinks", ELOOP);
 }
 
 void PlanExecutor::mount(const Step& step) {
     UniqueFd target = createTarget(step);
     std::string dest = step.scope == Scope::Host ? step.target : fdPath(target.get());
     if (step.scope == Scope::Root) {
-        // A mount under /proc or /sys must land on the real procfs/sysfs mounted earlier, not on
-        // a look-alike directory shipped in the image (CVE-2019-16884 lesson).
+        // A mount under /proc must land on the real procfs mounted earlier, not on a look-alike
+        // directory shipped in the image (CVE-2019-16884 lesson). (/sys has no such check:
+        // mounts below it legitimately sit on tmpfs or cgroup filesystems.)
         if (isUnder(step.target, "/proc") && step.target != "/proc" &&
             fsTypeOfFd(target.get()) != PROC_SUPER_MAGIC)
             throw Error("target " + step.target + " is not on procfs", EXDEV);
-        if (isUnder(step.target, "/sys") && step.target != "/sys" &&
-            fsTypeOfFd(target.get()) != SYSFS_MAGIC)
-            throw Error("target " + step.target + " is not on sysfs", EXDEV);
     }
     uint64_t before = step.scope == Scope::Root ? mountIdOf(target.get()) : 0;
     if (::mount(orNull(step.source), dest.c_str(), orNull(step.fstype), step.flags,
