@@ -166,4 +166,17 @@ json defaultOciSeccomp(const ProfileTarget& target) {
     return profileToOciSeccomp(defaultSeccompProfile(), target);
 }
 
+json defaultOciSeccompForConfig(const json& config) {
+    ProfileTarget t;
+    auto proc = config.find("process");
+    if (proc != config.end() && proc->is_object()) {
+        auto caps = proc->find("capabilities");
+        if (caps != proc->end() && caps->is_object() && caps->contains("bounding") &&
+            (*caps)["bounding"].is_array())
+            for (auto& c : (*caps)["bounding"])
+                if (c.is_string()) t.capabilities.push_back(c.get<std::string>());
+    }
+    return defaultOciSeccomp(t);
+}
+
 }  // namespace berth::runtime

@@ -35,6 +35,11 @@ const nlohmann::json& defaultSeccompProfile();
 // Shorthand: the default profile converted for a target, ready for linux.seccomp.
 nlohmann::json defaultOciSeccomp(const ProfileTarget& target);
 
+// The default profile for a config.json document: its process.capabilities.bounding, this
+// host's architecture and kernel. What the engine puts in linux.seccomp (and the benchmark's
+// `berth-runtime seccomp-default`).
+nlohmann::json defaultOciSeccompForConfig(const nlohmann::json& config);
+
 // "amd64", "arm64", ... for this machine (moby's names for uname -m).
 std::string hostProfileArch();
 

@@ -172,3 +172,9 @@ TEST(SeccompProfile, CompiledDefaultProfileBehavesLikeDockers) {
     EXPECT_EQ(runUnder(c, [] { return syscall(SYS_clone, CLONE_NEWNS | SIGCHLD, 0, 0, 0, 0); }),
               EPERM);
 }
+
+TEST(SeccompProfile, ForConfigUsesItsBoundingSet) {
+    json config{{"process", {{"capabilities", {{"bounding", {"CAP_SYS_ADMIN"}}}}}}};
+    EXPECT_TRUE(allowedUnconditionally(defaultOciSeccompForConfig(config), "mount"));
+    EXPECT_TRUE(rulesFor(defaultOciSeccompForConfig(json::object()), "mount").empty());
+}
