@@ -9,6 +9,7 @@
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "runtime/hooks/hook_runner.hpp"
+#include "runtime/hooks/saved_hooks.hpp"
 #include "support/test_support.hpp"
 
 using namespace berth;
@@ -137,4 +138,25 @@ TEST(HookRunner, StageNames) {
     EXPECT_EQ(&hooksOf(hooks, HookStage::StartContainer), &hooks.startContainer);
     EXPECT_EQ(prepareHooks(hooks, HookStage::StartContainer, "{}")[0].label(),
               "startContainer hook[0]");
+}
+
+TEST(SavedHooks, RoundTripAndAbsentWhenNone) {
+    test::TempDir dir;
+    oci::Hooks none;
+    none.prestart.push_back(shHook("true"));  // create-time stages are not saved
+    saveLaterHooks(dir.path(), none);
+    EXPECT_FALSE(loadLaterHooks(dir.path()));
+    oci::Hooks hooks;
+    hooks.poststart.push_back(shHook("echo a", {"X=1"}, 5));
+    hooks.poststop.push_back(shHook("echo b"));
+    saveLaterHooks(dir.path(), hooks);
+    auto back = loadLaterHooks(dir.path());
+    ASSERT_TRUE(back);
+    ASSERT_EQ(back->poststart.size(), 1u);
+    EXPECT_EQ(back->poststart[0].path, "/bin/sh");
+    EXPECT_EQ(back->poststart[0].args, hooks.poststart[0].args);
+    EXPECT_EQ(back->poststart[0].env, std::vector<std::string>{"X=1"});
+    EXPECT_EQ(back->poststart[0].timeout, 5);
+    EXPECT_EQ(back->poststop[0].args[2], "echo b");
+    EXPECT_FALSE(back->poststop[0].timeout);
 }
