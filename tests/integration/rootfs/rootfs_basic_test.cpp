@@ -1,5 +1,6 @@
 // The basic container filesystem: default mounts, devices, /dev links, pivot_root.
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -188,4 +189,29 @@ TEST(RootfsBasic, ReadonlyRoot) {
     EXPECT_EQ(res.get("tmpWrite"), "ok");
     EXPECT_EQ(res.get("devWrite"), "ok");
     EXPECT_FALSE(pathExists(f.dir / "rootfs/newfile"));
+}
+
+// The rootfs is itself a shared mount point (as an overlay under a shared /var/lib/docker) and
+// the config asks for shared propagation: nothing the container mounts may appear on the host.
+TEST(RootfsBasic, SharedRootfsMountDoesNotLeakMountsToHost) {
+    BERTH_REQUIRE_ROOT();
+    Fixture f;
+    std::string rootfs = f.dir / "shared-rootfs";
+    mkdirAll(rootfs);
+    ASSERT_EQ(::mount("tmpfs", rootfs.c_str(), "tmpfs", 0, "size=16m"), 0);
+    ASSERT_EQ(::mount(nullptr, rootfs.c_str(), nullptr, MS_SHARED, nullptr), 0);
+    makeBusyboxRootfs(rootfs);
+    f.ctx.rootfsPath = rootfs;
+    for (std::string prop : {"", "shared", "private", "rshared"}) {
+        SCOPED_TRACE("rootfsPropagation=" + prop);
+        oci::Spec spec = dockerLikeSpec();
+        spec.linux->rootfsPropagation = prop;
+        auto res = runInRootfs(spec, f.ctx, [](Report& r) { r.add("ok", "1"); });
+        ASSERT_EQ(res.exitCode, 0) << res.error;
+        int leaked = 0;
+        for (auto& m : mountTable())
+            if (startsWith(m.mountPoint, rootfs + "/")) ++leaked;
+        EXPECT_EQ(leaked, 0);
+    }
+    ::umount2(rootfs.c_str(), MNT_DETACH);
 }

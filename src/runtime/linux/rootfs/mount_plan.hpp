@@ -19,8 +19,9 @@ struct PlanContext {
 };
 
 // Host-side steps before any mount: make "/" recursively slave (or linux.rootfsPropagation),
-// make the rootfs's parent mount private (pivot_root refuses a shared parent), bind the rootfs
-// onto itself recursively so it is a mount point (pivot_root needs one).
+// make the mount holding the rootfs private if it is shared (pivot_root refuses a shared parent,
+// and a shared source would make the self-bind a peer that propagates our mounts to the host),
+// bind the rootfs onto itself recursively so it is a mount point (pivot_root needs one).
 Plan planRootfsBind(const oci::Spec& spec, const PlanContext& ctx);
 
 // One entry of config.json mounts[]; `index` names it in errors ("mounts[3] /data: ...").

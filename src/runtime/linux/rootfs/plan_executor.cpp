@@ -193,9 +193,10 @@ void PlanExecutor::setAttr(const Step& step) {
 
 void PlanExecutor::makeParentMountPrivate(const Step& step) {
     auto mounts = parseMountInfo(readFile("/proc/self/mountinfo"));
-    auto [parent, name] = splitParent(step.target);
-    (void)name;
-    const MountInfoEntry* holder = findMountHolding(mounts, parent);
+    // The mount holding the rootfs (the rootfs itself when it is a mount point, e.g. an
+    // overlay): the self-bind joins its peer group if it is shared, and every mount made
+    // inside the container would then propagate back to the host.
+    const MountInfoEntry* holder = findMountHolding(mounts, step.target);
     if (!holder || !holder->isShared()) return;
     sysMount("", holder->mountPoint, "", MS_PRIVATE, "",
              "make " + holder->mountPoint + " private (pivot_root needs it)");

@@ -23,7 +23,7 @@ enum class StepKind {
     Remount,                 // mount("", target, NULL, flags | MS_REMOUNT, data) on the top mount
     Propagation,             // mount("", target, NULL, flags) with flags = MS_SHARED|MS_REC ...
     SetAttr,                 // mount_setattr(target, AT_RECURSIVE, attrSet, attrClr)
-    MakeParentMountPrivate,  // the mount holding target's parent, if shared → private (pivot_root)
+    MakeParentMountPrivate,  // the mount holding target, if shared → private (pivot_root, leaks)
     Mkdir,                   // mkdir -p inside the root
     Mknod,                   // mknod + chown + chmod (mode carries the S_IF* type)
     Symlink,                 // symlink(linkTarget, target); replace: remove what is there first
