@@ -200,6 +200,10 @@ TEST(RootfsOptions, UserNamespaceBindsDevicesAndKeepsLockedFlags) {
     oci::Spec spec = dockerLikeSpec(opts);
     spec.mounts.push_back(makeMount("/data", "bind", f.dir / "src", {"rbind", "ro"}));
     spec.linux->devices = {{"c", "/dev/fuse", 10, 229, 0666, std::nullopt, std::nullopt}};
+    spec.linux->maskedPaths = {"/proc/keys", "/proc/acpi", "/sys/firmware"};
+    spec.linux->readonlyPaths = {"/proc/sys", "/proc/sysrq-trigger"};
+    spec.linux->sysctl = {{"kernel.shmmni", "1234"}};
+    spec.root.readonly = true;
     auto res = runInRootfs(
         spec, f.ctx,
         [&](Report& r) {
@@ -211,6 +215,11 @@ TEST(RootfsOptions, UserNamespaceBindsDevicesAndKeepsLockedFlags) {
             r.add("data", optionsOf(mountSummary("/data")));
             r.add("dataRead", readResult("/data/file"));
             r.add("writeNull", writeResult("/dev/null", "x"));
+            r.add("keys", readResult("/proc/keys"));
+            r.add("firmware", readResult("/sys/firmware/nothing"));
+            r.add("shmmni", readResult("/proc/sys/kernel/shmmni"));
+            r.add("sysWriteProc", writeResult("/proc/sys/kernel/shmmni", "5"));
+            r.add("rootWrite", writeResult("/newfile", "x"));
         },
         opts);
     ASSERT_EQ(res.exitCode, 0) << res.error;
@@ -224,6 +233,11 @@ TEST(RootfsOptions, UserNamespaceBindsDevicesAndKeepsLockedFlags) {
         EXPECT_TRUE(hasOption(res.get("data"), o)) << o << " in " << res.get("data");
     EXPECT_EQ(res.get("dataRead"), "ok:content");
     EXPECT_EQ(res.get("writeNull"), "ok");
+    EXPECT_EQ(res.get("keys"), "ok:");
+    EXPECT_EQ(res.get("firmware"), "err ENOENT");  // an empty tmpfs over /sys/firmware
+    EXPECT_EQ(res.get("shmmni"), "ok:1234 ");
+    EXPECT_EQ(res.get("sysWriteProc"), "err EROFS");
+    EXPECT_EQ(res.get("rootWrite"), "err EROFS");
 }
 
 TEST(RootfsOptions, BadInputIsNamed) {
