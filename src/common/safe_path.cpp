@@ -12,11 +12,12 @@
 
 namespace berth {
 
-UniqueFd tryOpenInRoot(int rootfd, const std::string& path, int flags, unsigned mode) {
+static UniqueFd openat2InRoot(int rootfd, const std::string& path, int flags, unsigned mode,
+                              unsigned long long resolve) {
     open_how how{};
     how.flags = static_cast<unsigned long long>(flags | O_CLOEXEC);
     how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    how.resolve = resolve;
     std::string rel = path;
     while (!rel.empty() && rel.front() == '/') rel.erase(0, 1);
     if (rel.empty()) rel = ".";
@@ -26,6 +27,15 @@ UniqueFd tryOpenInRoot(int rootfd, const std::string& path, int flags, unsigned 
         // EAGAIN: a concurrent rename raced the lookup; the kernel asks us to retry.
         if (errno != EAGAIN && errno != EINTR) return UniqueFd();
     }
+}
+
+UniqueFd tryOpenInRoot(int rootfd, const std::string& path, int flags, unsigned mode) {
+    return openat2InRoot(rootfd, path, flags, mode, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+}
+
+UniqueFd tryOpenInRootNoSymlinks(int rootfd, const std::string& path, int flags, unsigned mode) {
+    return openat2InRoot(rootfd, path, flags, mode,
+                         RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 }
 
 UniqueFd openInRoot(int rootfd, const std::string& path, int flags, unsigned mode) {
@@ -101,6 +111,8 @@ UniqueFd mkdirAllInRoot(int rootfd, const std::string& path, unsigned mode) {
     return mkdirAllInRootDepth(rootfd, path, mode, 0);
 }
 
-std::string fdPath(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+std::string fdPath(int fd) {
+    return "/proc/self/fd/" + std::to_string(fd);
+}
 
 }  // namespace berth

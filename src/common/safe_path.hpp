@@ -17,6 +17,11 @@ UniqueFd openInRoot(int rootfd, const std::string& path, int flags, unsigned mod
 // Like openInRoot but returns an invalid fd (and sets errno) instead of throwing.
 UniqueFd tryOpenInRoot(int rootfd, const std::string& path, int flags, unsigned mode = 0);
 
+// Like tryOpenInRoot, but no symlink is followed anywhere on the path, not even one staying
+// inside the root (fails with ELOOP): for writing untrusted archives, where a symlink planted
+// by an earlier entry must not redirect a later one.
+UniqueFd tryOpenInRootNoSymlinks(int rootfd, const std::string& path, int flags, unsigned mode = 0);
+
 // Creates every missing directory of `path` inside the root (mkdir -p, resolved in root) and
 // returns an O_PATH|O_DIRECTORY fd on the last one. Symlinks met on the way are followed
 // only within the root.
