@@ -1,36 +1,11 @@
 #include "store/unpack/layer_stream.hpp"
 
-#include <openssl/evp.h>
-
 #include "common/error.hpp"
 
 namespace berth::store {
 
 namespace {
 constexpr size_t kPipelineDepth = 4;  // chunks in flight: enough to absorb jitter, bounded memory
-}
-
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-    if (!ctx_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1)
-        throw Error("sha256: init failed", ENOMEM);
-}
-Sha256::~Sha256() {
-    EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
-}
-void Sha256::update(const void* data, size_t len) {
-    EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data, len);
-}
-std::string Sha256::finishHex() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), md, &n);
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < n; ++i) {
-        out += hex[md[i] >> 4];
-        out += hex[md[i] & 15];
-    }
-    return out;
 }
 
 LayerStream::LayerStream(ReadFn read, size_t bufferSize, bool pipeline)
@@ -155,7 +130,7 @@ void LayerStream::drain() {
 }
 
 std::string LayerStream::digest() {
-    if (digest_.empty()) digest_ = "sha256:" + sha_.finishHex();
+    if (digest_.empty()) digest_ = sha_.finish().str();
     return digest_;
 }
 

@@ -14,23 +14,11 @@
 #include <thread>
 #include <vector>
 
+#include "store/digest.hpp"
 #include "store/unpack/decompressor.hpp"
 #include "store/unpack/layer_unpacker.hpp"
 
 namespace berth::store {
-
-class Sha256 {
-  public:
-    Sha256();
-    ~Sha256();
-    Sha256(const Sha256&) = delete;
-    Sha256& operator=(const Sha256&) = delete;
-    void update(const void* data, size_t len);
-    std::string finishHex();  // lower-case hex
-
-  private:
-    void* ctx_;  // EVP_MD_CTX
-};
 
 class LayerStream {
   public:
@@ -70,7 +58,7 @@ class LayerStream {
     bool inputEnded_ = false;
     uint64_t compressedBytes_ = 0;
     uint64_t uncompressedBytes_ = 0;
-    Sha256 sha_;
+    Sha256Hasher sha_;
     std::string digest_;
 
     // Pipeline state: full chunks flow producer → consumer, empty ones back.
