@@ -279,3 +279,31 @@ TEST(RootfsOptions, BadInputIsNamed) {
     EXPECT_NE(res.error.find("mounts[6] /x"), std::string::npos) << res.error;
     EXPECT_NE(res.error.find("ENODEV"), std::string::npos) << res.error;
 }
+
+TEST(RootfsOptions, IdmappedBindShowsMappedOwners) {
+    BERTH_REQUIRE_ROOT();
+    Fixture f;
+    mkdirAll(f.dir / "idsrc/sub");
+    writeFile(f.dir / "idsrc/root-owned", "r");
+    writeFile(f.dir / "idsrc/user-owned", "u");
+    ASSERT_EQ(::chown((f.dir / "idsrc/user-owned").c_str(), 1000, 1000), 0);
+    oci::Spec spec = dockerLikeSpec();
+    oci::Mount m = makeMount("/ids", "bind", f.dir / "idsrc", {"rbind", "idmap"});
+    m.uidMappings = {{0, 5000, 2000}};
+    m.gidMappings = {{0, 6000, 2000}};
+    spec.mounts.push_back(m);
+    auto res = runInRootfs(spec, f.ctx, [](Report& r) {
+        r.add("root", statSummary("/ids/root-owned"));
+        r.add("user", statSummary("/ids/user-owned"));
+        r.add("create", writeResult("/ids/new", "n"));
+    });
+    ASSERT_EQ(res.exitCode, 0) << res.error;
+    EXPECT_EQ(res.get("root"), "f 0:0 0644 5000:6000");
+    EXPECT_EQ(res.get("user"), "f 0:0 0644 6000:7000");
+    // Root in the container is not in the mapping's range: it cannot create files there
+    // (EOVERFLOW), which shows the mapping is enforced, not just displayed.
+    EXPECT_EQ(res.get("create"), "err EOVERFLOW");
+    struct stat st {};
+    ASSERT_EQ(::stat((f.dir / "idsrc/root-owned").c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, 0u);  // nothing was chowned on disk
+}

@@ -87,6 +87,9 @@ TEST(RootfsMountOptions, UnknownOptionsBecomeData) {
     auto t = parseMountOptions({"tmpcopyup", "x=1"});
     EXPECT_EQ(t.data, "x=1");
     EXPECT_TRUE(parseMountOptions({"idmap"}).idmap);
+    EXPECT_FALSE(parseMountOptions({"idmap"}).idmapRecursive);
+    EXPECT_TRUE(parseMountOptions({"ridmap"}).idmapRecursive);
+    EXPECT_TRUE(parseMountOptions({"ridmap"}).data.empty());
     EXPECT_THROW(parseMountOptions({"ro", ""}), berth::Error);
 }
 

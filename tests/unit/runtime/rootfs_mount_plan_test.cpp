@@ -305,3 +305,43 @@ TEST(RootfsPlan, MountsKeepConfigOrder) {
     EXPECT_EQ(p[2].target, "/dev/pts");
     EXPECT_EQ(p[2].what, "mounts[2] /dev/pts");
 }
+
+TEST(RootfsPlan, IdmappedBinds) {
+    FakeProbe probe;
+    probe.kinds["/vol"] = FileKind::Directory;
+    oci::Mount m = mnt("/v", "bind", "/vol", {"rbind", "ridmap", "ro"});
+    m.uidMappings = {{0, 100000, 65536}};
+    m.gidMappings = {{0, 200000, 1000}};
+    Plan p = planMount(0, m, ctx(), probe);
+    ASSERT_EQ(p.size(), 2u);
+    EXPECT_EQ(p[0].uidMappings.size(), 1u);
+    EXPECT_EQ(p[0].uidMappings[0].hostID, 100000u);
+    EXPECT_EQ(p[0].gidMappings[0].size, 1000u);
+    EXPECT_TRUE(p[0].idmapRecursive);
+    EXPECT_EQ(p[0].flags, static_cast<unsigned long>(MS_BIND | MS_REC));
+    EXPECT_EQ(p[1].kind, StepKind::Remount);  // ro still applies on top
+
+    // A bare "idmap" takes the container's user namespace mappings.
+    PlanContext c = ctx();
+    c.containerUidMappings = {{0, 3000, 10}};
+    c.containerGidMappings = {{0, 4000, 10}};
+    Plan q = planMount(0, mnt("/v", "bind", "/vol", {"bind", "idmap"}), c, probe);
+    EXPECT_EQ(q[0].uidMappings[0].hostID, 3000u);
+    EXPECT_EQ(q[0].gidMappings[0].hostID, 4000u);
+    EXPECT_FALSE(q[0].idmapRecursive);
+
+    oci::Mount half = mnt("/v", "bind", "/vol", {"bind"});
+    half.uidMappings = {{0, 1, 1}};
+    EXPECT_NE(errorOf(half, probe).find("both uidMappings and gidMappings"), std::string::npos);
+    oci::Mount notBind = mnt("/v", "tmpfs", "tmpfs", {"idmap"});
+    notBind.uidMappings = notBind.gidMappings = {{0, 1, 1}};
+    EXPECT_NE(errorOf(notBind, probe).find("must be bind mounts"), std::string::npos);
+    PlanContext userns = ctx();
+    userns.inNewUserNamespace = true;
+    try {
+        planMount(0, m, userns, probe);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.errnum(), EOPNOTSUPP);
+    }
+}

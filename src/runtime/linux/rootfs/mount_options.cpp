@@ -169,6 +169,7 @@ MountOptions parseMountOptions(const std::vector<std::string>& options) {
         if (known) continue;
         if (opt == "idmap" || opt == "ridmap") {
             out.idmap = true;
+            out.idmapRecursive = opt == "ridmap";
             continue;
         }
         // runc's own extension: copy the image's content into a tmpfs; not implemented, and

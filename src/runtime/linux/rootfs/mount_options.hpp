@@ -15,8 +15,9 @@ struct MountOptions {
     // Recursive attributes ("rro", "rnosuid", ...) applied with mount_setattr(AT_RECURSIVE).
     uint64_t recAttrSet = 0;
     uint64_t recAttrClr = 0;
-    std::string data;    // options the kernel flags don't know: "size=64m,mode=755"
-    bool idmap = false;  // "idmap"/"ridmap": wants uidMappings/gidMappings applied (not supported)
+    std::string data;             // options the kernel flags don't know: "size=64m,mode=755"
+    bool idmap = false;           // "idmap" or "ridmap": an idmapped bind mount
+    bool idmapRecursive = false;  // "ridmap": submounts are idmapped too
 
     bool isBind() const;       // "bind" or "rbind"
     bool isRecursive() const;  // "rbind"

@@ -100,6 +100,28 @@ void addAttrsAndPropagation(Plan& plan, const std::string& what, const std::stri
         plan.push_back(simpleStep(StepKind::Propagation, what, target, p));
 }
 
+// config.md: the mount's own uidMappings/gidMappings, or with a bare "idmap" option the
+// container's user namespace mappings (as runc and crun).
+void addIdmap(Step& s, const oci::Mount& m, const MountOptions& opts, const PlanContext& ctx) {
+    s.uidMappings = m.uidMappings;
+    s.gidMappings = m.gidMappings;
+    if (s.uidMappings.empty() && s.gidMappings.empty()) {
+        s.uidMappings = ctx.containerUidMappings;
+        s.gidMappings = ctx.containerGidMappings;
+    }
+    if (s.uidMappings.empty() || s.gidMappings.empty())
+        throw Error("an idmapped mount needs both uidMappings and gidMappings", EINVAL);
+    for (auto* maps : {&s.uidMappings, &s.gidMappings})
+        for (auto& id : *maps)
+            if (id.size == 0) throw Error("idmapped mount: a mapping has size 0", EINVAL);
+    // The helper user namespace is made from the init, whose IDs are the container's own when
+    // it is in a user namespace: the host IDs of the mapping could not be expressed there.
+    if (ctx.inNewUserNamespace)
+        throw Error("idmapped mounts in a container with a user namespace are not supported",
+                    EOPNOTSUPP);
+    s.idmapRecursive = opts.idmapRecursive;
+}
+
 std::string baseName(const std::string& path) {
     auto slash = path.rfind('/');
     return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -181,9 +203,8 @@ Plan planMount(size_t index, const oci::Mount& m, const PlanContext& ctx, HostPr
     return withContext(what, [&] {
         if (m.destination.empty()) throw Error("destination is empty", EINVAL);
         MountOptions opts = parseMountOptions(m.options);
-        if (opts.idmap || !m.uidMappings.empty() || !m.gidMappings.empty())
-            throw Error("idmapped mounts are not supported", EOPNOTSUPP);
         bool bind = opts.isBind() || m.type == "bind" || m.type == "rbind";
+        bool idmapped = opts.idmap || !m.uidMappings.empty() || !m.gidMappings.empty();
         if (m.type == "rbind") opts.flags |= MS_BIND | MS_REC;
         if (bind) opts.flags |= MS_BIND;
         std::string source = bind ? absoluteSource(m.source, ctx) : m.source;
@@ -199,11 +220,13 @@ Plan planMount(size_t index, const oci::Mount& m, const PlanContext& ctx, HostPr
                 mountStep(what, source, dest, "", MS_BIND | (opts.flags & MS_REC), "",
                           kind == FileKind::Directory ? CreateTarget::Dir : CreateTarget::File);
             s.sourceIsHostPath = true;
+            if (idmapped) addIdmap(s, m, opts, ctx);
             plan.push_back(s);
             addBindRemount(plan, what, dest, opts, probe.mountFlagsOf(source));
             addAttrsAndPropagation(plan, what, dest, opts);
             return plan;
         }
+        if (idmapped) throw Error("idmapped mounts must be bind mounts", EINVAL);
         if (m.type.empty()) throw Error("type is empty (and the options do not say bind)", EINVAL);
         if (m.type == "cgroup") {
             planCgroupMount(plan, what, dest, opts, ctx, probe);

@@ -16,6 +16,9 @@ struct PlanContext {
     bool inNewUserNamespace = false;
     bool newCgroupNamespace = false;
     std::string consolePath;  // pty slave to bind on /dev/console ("" → none)
+    // linux.uidMappings/gidMappings: what "idmap" without mappings of its own uses.
+    std::vector<oci::IdMapping> containerUidMappings;
+    std::vector<oci::IdMapping> containerGidMappings;
 };
 
 // Host-side steps before any mount: make "/" recursively slave (or linux.rootfsPropagation),

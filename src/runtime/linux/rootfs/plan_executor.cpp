@@ -14,6 +14,7 @@
 #include "common/file_io.hpp"
 #include "common/safe_path.hpp"
 #include "common/strings.hpp"
+#include "runtime/linux/rootfs/idmap_mount.hpp"
 #include "runtime/linux/rootfs/mount_options.hpp"
 #include "runtime/linux/rootfs/mountinfo.hpp"
 
@@ -144,8 +145,14 @@ void PlanExecutor::mount(const Step& step) {
             throw Error("target " + step.target + " is not on procfs", EXDEV);
     }
     uint64_t before = step.scope == Scope::Root ? mountIdOf(target.get()) : 0;
-    if (::mount(orNull(step.source), dest.c_str(), orNull(step.fstype), step.flags,
-                orNull(step.data)) < 0) {
+    if (!step.uidMappings.empty()) {
+        UniqueFd userns = withContext("idmap user namespace", [&] {
+            return makeMappedUserNamespace(step.uidMappings, step.gidMappings);
+        });
+        idmappedBind(step.source, target.get(), step.flags & MS_REC, step.idmapRecursive,
+                     userns.get());
+    } else if (::mount(orNull(step.source), dest.c_str(), orNull(step.fstype), step.flags,
+                       orNull(step.data)) < 0) {
         int err = errno;
         if (err != EPERM && err != EBUSY) throw SysError("mount " + describeStep(step), err);
         if (step.fallbackBindSource.empty()) throw SysError("mount " + describeStep(step), err);

@@ -49,6 +49,10 @@ void prepareRootfs(const oci::Spec& spec, const RootfsContext& ctx) {
     pc.inNewUserNamespace = ctx.inNewUserNamespace;
     pc.newCgroupNamespace = hasNewNamespace(spec, oci::NamespaceType::Cgroup);
     pc.consolePath = ctx.consolePath;
+    if (spec.linux) {
+        pc.containerUidMappings = spec.linux->uidMappings;
+        pc.containerGidMappings = spec.linux->gidMappings;
+    }
     rootfs::RealHostProbe probe;
     // Every plan is computed before the first mount: a bad mount or device is reported with
     // nothing changed.

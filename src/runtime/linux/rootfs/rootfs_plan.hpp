@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "oci/runtime_spec.hpp"
+
 namespace berth::runtime::rootfs {
 
 enum class Scope { Host, Root };
@@ -44,6 +46,10 @@ struct Step {
     // When the kernel refuses the mount with EPERM (sysfs without an owned netns, mqueue
     // without an owned ipc ns in a user namespace), bind this host path instead (like runc).
     std::string fallbackBindSource;
+    // Idmapped bind (non-empty mappings): the source is attached with these uid/gid maps.
+    std::vector<oci::IdMapping> uidMappings;
+    std::vector<oci::IdMapping> gidMappings;
+    bool idmapRecursive = false;
 
     // SetAttr (mount_setattr)
     uint64_t attrSet = 0;
