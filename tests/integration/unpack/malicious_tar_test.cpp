@@ -39,7 +39,10 @@ std::string ustarHeader(const std::string& name, char type, uint64_t size,
     std::snprintf(h + 136, 12, "%011o", 1600000000);
     h[156] = type;
     std::snprintf(h + 157, 100, "%s", link.c_str());
-    std::memcpy(h + 257, "ustar\0" "00", 8);
+    std::memcpy(h + 257,
+                "ustar\0"
+                "00",
+                8);
     std::memset(h + 148, ' ', 8);
     unsigned sum = 0;
     for (unsigned char c : h) sum += c;
@@ -56,7 +59,7 @@ struct Case {
 };
 
 class MaliciousTar : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         BERTH_REQUIRE_ROOT();
         sentinel_ = tmp_ / "sentinel";
@@ -139,8 +142,8 @@ TEST_F(MaliciousTar, CorpusIsRejectedWithoutEscapes) {
          up + "/evil"},
         {"dotdot-inside", TarBuilder().dir("a").file("a/../../x", "pwned").bytes(),
          "path escapes the layer", "a/../../x"},
-        {"long-pax-name", TarBuilder().file(longEscape, "pwned").bytes(),
-         "path escapes the layer", longEscape},
+        {"long-pax-name", TarBuilder().file(longEscape, "pwned").bytes(), "path escapes the layer",
+         longEscape},
         {"absolute", TarBuilder().file(abs + "/evil", "pwned").bytes(),
          "absolute path escapes the layer", abs + "/evil"},
         {"symlink-then-write-through",
@@ -149,8 +152,8 @@ TEST_F(MaliciousTar, CorpusIsRejectedWithoutEscapes) {
         {"relative-symlink-then-write",
          TarBuilder().symlink("a", up).file("a/passwd", "pwned").bytes(),
          "path goes through the symlink \"a\"", "a/passwd"},
-        {"symlink-then-mkdir-beneath",
-         TarBuilder().symlink("a", abs).dir("a/newdir").bytes(), "symlink \"a\"", "a/newdir/"},
+        {"symlink-then-mkdir-beneath", TarBuilder().symlink("a", abs).dir("a/newdir").bytes(),
+         "symlink \"a\"", "a/newdir/"},
         {"symlink-out-then-hardlink",
          TarBuilder().symlink("s", abs + "/passwd").hardlink("h", "s").bytes(), "is a symlink",
          "h"},
@@ -163,8 +166,7 @@ TEST_F(MaliciousTar, CorpusIsRejectedWithoutEscapes) {
          "path goes through the symlink \"d\"", "h"},
         {"whiteout-dotdot", TarBuilder().dir("a").file("a/.wh...", "").bytes(),
          "path escapes the layer", "a/.wh..."},
-        {"whiteout-dot", TarBuilder().file(".wh..", "").bytes(), "path escapes the layer",
-         ".wh.."},
+        {"whiteout-dot", TarBuilder().file(".wh..", "").bytes(), "path escapes the layer", ".wh.."},
         {"whiteout-through-symlink",
          TarBuilder().symlink("s", abs).file("s/.wh.passwd", "").bytes(), "symlink \"s\"",
          "s/.wh.passwd"},
@@ -179,8 +181,8 @@ TEST_F(MaliciousTar, CorpusIsRejectedWithoutEscapes) {
          TarBuilder().symlink("dev", abs).chardev("dev/mem", 1, 1).bytes(), "symlink \"dev\"",
          "dev/mem"},
         {"truncated-archive", truncated, "runcated", ""},
-        {"huge-size-claim",
-         ustarHeader("huge", '0', 077777777777ull) + std::string(4096, 'A'), "runcated", ""},
+        {"huge-size-claim", ustarHeader("huge", '0', 077777777777ull) + std::string(4096, 'A'),
+         "runcated", ""},
         {"dir-replaced-by-symlink-then-write",
          TarBuilder().dir("a").file("a/x", "1").symlink("a", abs).file("a/passwd", "pwned").bytes(),
          "path goes through the symlink \"a\"", "a/passwd"},
