@@ -1,0 +1,64 @@
+// The device rule list and the eBPF program that enforces it, run through the interpreter.
+#include <gtest/gtest.h>
+
+#include "runtime/cgroups/device_rules.hpp"
+
+using namespace berth;
+using namespace berth::runtime::cgroups;
+
+namespace {
+
+oci::DeviceRule rule(bool allow, char type, int64_t major, int64_t minor, const char* access) {
+    oci::DeviceRule r;
+    r.allow = allow;
+    r.type = type;
+    r.major = major;
+    r.minor = minor;
+    r.access = access;
+    return r;
+}
+
+}  // namespace
+
+TEST(CgroupsDevices, DockerStyleListAllowsStandardNodesOnly) {
+    oci::Device fuse;
+    fuse.type = "c";
+    fuse.major = 10;
+    fuse.minor = 229;
+    auto rules = containerDeviceRules({rule(false, 'a', -1, -1, "rwm")}, {fuse});
+    auto prog = deviceFilterProgram(rules);
+    EXPECT_TRUE(evaluateDeviceFilter(prog, 'c', 1, 3, "rw"));     // null
+    EXPECT_TRUE(evaluateDeviceFilter(prog, 'c', 1, 9, "r"));      // urandom
+    EXPECT_TRUE(evaluateDeviceFilter(prog, 'c', 136, 7, "rw"));   // pts/7
+    EXPECT_TRUE(evaluateDeviceFilter(prog, 'c', 10, 229, "rw"));  // linux.devices entry
+    EXPECT_TRUE(evaluateDeviceFilter(prog, 'b', 8, 0, "m"));      // mknod of anything
+    EXPECT_FALSE(evaluateDeviceFilter(prog, 'b', 8, 0, "r"));     // but no disk access
+    EXPECT_FALSE(evaluateDeviceFilter(prog, 'c', 1, 1, "r"));     // /dev/mem
+    EXPECT_FALSE(evaluateDeviceFilter(prog, 'c', 4, 1, "rw"));    // tty1
+}
+
+TEST(CgroupsDevices, LastMatchingRuleWinsAndPartialAccess) {
+    auto prog = deviceFilterProgram({rule(false, 'a', -1, -1, "rwm"), rule(true, 'c', 1, -1, "rw"),
+                                     rule(false, 'c', 1, 5, "w")});
+    EXPECT_TRUE(evaluateDeviceFilter(prog, 'c', 1, 3, "rw"));
+    EXPECT_TRUE(evaluateDeviceFilter(prog, 'c', 1, 5, "r"));
+    EXPECT_FALSE(evaluateDeviceFilter(prog, 'c', 1, 5, "w"));   // denied by the later rule
+    EXPECT_FALSE(evaluateDeviceFilter(prog, 'c', 1, 5, "rw"));  // any denied bit denies
+    EXPECT_FALSE(evaluateDeviceFilter(prog, 'c', 1, 3, "m"));   // rw granted, not m
+    EXPECT_FALSE(evaluateDeviceFilter(prog, 'b', 1, 3, "r"));   // type matters
+}
+
+TEST(CgroupsDevices, DefaultIsAllowWithoutResetAndResetDropsEarlierRules) {
+    auto open = deviceFilterProgram({rule(false, 'b', 8, -1, "rwm")});
+    EXPECT_TRUE(evaluateDeviceFilter(open, 'c', 4, 1, "rw"));
+    EXPECT_FALSE(evaluateDeviceFilter(open, 'b', 8, 16, "r"));
+    auto reset =
+        deviceFilterProgram({rule(true, 'c', 4, 1, "rwm"), rule(false, 'a', -1, -1, "rwm")});
+    EXPECT_FALSE(evaluateDeviceFilter(reset, 'c', 4, 1, "r"));
+}
+
+TEST(CgroupsDevices, V1RuleStrings) {
+    EXPECT_EQ(v1DeviceRuleString(rule(true, 'c', 1, 3, "rwm")), "c 1:3 rwm");
+    EXPECT_EQ(v1DeviceRuleString(rule(false, 'a', -1, -1, "rwm")), "a *:* rwm");
+    EXPECT_EQ(v1DeviceRuleString(rule(true, 'c', 136, -1, "rw")), "c 136:* rw");
+}
