@@ -95,23 +95,21 @@ void RealCgroupFs::replaceDeviceFilter(const std::string& cgroupDir,
     oldIds.resize(query.query.prog_cnt);
 
     static const char license[] = "Apache";
-    char log[4096] = {};
     bpf_attr load{};
     load.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
     load.insns = uint64_t(uintptr_t(program.data()));
     load.insn_cnt = uint32_t(program.size());
     load.license = uint64_t(uintptr_t(license));
-    load.log_buf = uint64_t(uintptr_t(log));
-    load.log_size = sizeof log;
-    load.log_level = 1;
     UniqueFd prog(int(bpf(BPF_PROG_LOAD, load)));
     if (!prog) {
-        // Retry without the verifier log: a full log buffer makes the load fail with ENOSPC.
-        load.log_buf = 0;
-        load.log_size = 0;
-        load.log_level = 0;
-        prog.reset(int(bpf(BPF_PROG_LOAD, load)));
-        if (!prog) throw SysError("bpf(BPF_PROG_LOAD) device filter: " + std::string(log));
+        int err = errno;
+        // Load again with the verifier's log, to say why it was refused.
+        std::vector<char> log(65536);
+        load.log_buf = uint64_t(uintptr_t(log.data()));
+        load.log_size = uint32_t(log.size());
+        load.log_level = 1;
+        UniqueFd again(int(bpf(BPF_PROG_LOAD, load)));
+        throw SysError("bpf(BPF_PROG_LOAD) device filter: " + std::string(log.data()), err);
     }
 
     bpf_attr attach{};

@@ -62,3 +62,11 @@ TEST(CgroupsDevices, V1RuleStrings) {
     EXPECT_EQ(v1DeviceRuleString(rule(false, 'a', -1, -1, "rwm")), "a *:* rwm");
     EXPECT_EQ(v1DeviceRuleString(rule(true, 'c', 136, -1, "rw")), "c 136:* rw");
 }
+
+TEST(CgroupsDevices, AppendedAllowRuleWinsOverTheDefaults) {
+    auto rules = containerDeviceRules({rule(false, 'a', -1, -1, "rwm")}, {});
+    rules.push_back(rule(true, 'b', 254, -1, "r"));
+    auto prog = deviceFilterProgram(rules);
+    EXPECT_TRUE(evaluateDeviceFilter(prog, 'b', 254, 0, "r"));
+    EXPECT_FALSE(evaluateDeviceFilter(prog, 'b', 254, 0, "w"));
+}
