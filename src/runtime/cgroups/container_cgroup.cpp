@@ -53,4 +53,13 @@ std::unique_ptr<CgroupManager> loadContainerCgroup(const std::string& stateDir, 
     return openCgroupManager(fs, saved);
 }
 
+bool containerCgroupFrozen(const std::string& stateDir, CgroupFs& fs) {
+    try {
+        auto manager = loadContainerCgroup(stateDir, fs);
+        return manager && manager->freezerState() != FreezerState::Thawed;
+    } catch (const Error&) {
+        return false;  // the cgroup is gone: the container is not paused
+    }
+}
+
 }  // namespace berth::runtime::cgroups

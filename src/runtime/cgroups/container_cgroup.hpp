@@ -32,4 +32,7 @@ void saveContainerCgroup(const std::string& stateDir, const CgroupManager& manag
 std::unique_ptr<CgroupManager> loadContainerCgroup(const std::string& stateDir,
                                                    CgroupFs& fs = realCgroupFs());
 
+// Is the container's cgroup frozen (paused)? false without a cgroup or when it is gone.
+bool containerCgroupFrozen(const std::string& stateDir, CgroupFs& fs = realCgroupFs());
+
 }  // namespace berth::runtime::cgroups
