@@ -118,3 +118,55 @@ TEST(RootfsMountOptions, StatvfsFlagsAndLockedFlags) {
     EXPECT_EQ(lockedFlagsToKeep(src, parseMountOptions({"ro", "suid", "noatime"})),
               static_cast<unsigned long>(MS_NODEV));
 }
+
+// Every mount(8) flag name, each alone: the flag it sets or the flag it clears.
+TEST(RootfsMountOptions, EveryFlagOption) {
+    struct Case {
+        const char* name;
+        unsigned long set;
+        unsigned long clear;
+    };
+    const Case cases[] = {
+        {"acl", MS_POSIXACL, 0},
+        {"noacl", 0, MS_POSIXACL},
+        {"async", 0, MS_SYNCHRONOUS},
+        {"sync", MS_SYNCHRONOUS, 0},
+        {"atime", 0, MS_NOATIME},
+        {"noatime", MS_NOATIME, 0},
+        {"bind", MS_BIND, 0},
+        {"rbind", MS_BIND | MS_REC, 0},
+        {"defaults", 0, 0},
+        {"dev", 0, MS_NODEV},
+        {"nodev", MS_NODEV, 0},
+        {"diratime", 0, MS_NODIRATIME},
+        {"nodiratime", MS_NODIRATIME, 0},
+        {"dirsync", MS_DIRSYNC, 0},
+        {"exec", 0, MS_NOEXEC},
+        {"noexec", MS_NOEXEC, 0},
+        {"iversion", MS_I_VERSION, 0},
+        {"noiversion", 0, MS_I_VERSION},
+        {"lazytime", MS_LAZYTIME, 0},
+        {"nolazytime", 0, MS_LAZYTIME},
+        {"loud", 0, MS_SILENT},
+        {"silent", MS_SILENT, 0},
+        {"mand", MS_MANDLOCK, 0},
+        {"nomand", 0, MS_MANDLOCK},
+        {"relatime", MS_RELATIME, 0},
+        {"norelatime", 0, MS_RELATIME},
+        {"strictatime", MS_STRICTATIME, 0},
+        {"nostrictatime", 0, MS_STRICTATIME},
+        {"suid", 0, MS_NOSUID},
+        {"nosuid", MS_NOSUID, 0},
+        {"nosymfollow", MS_NOSYMFOLLOW, 0},
+        {"remount", MS_REMOUNT, 0},
+        {"ro", MS_RDONLY, 0},
+        {"rw", 0, MS_RDONLY},
+    };
+    for (const auto& c : cases) {
+        auto o = parseMountOptions({c.name});
+        EXPECT_EQ(o.flags, c.set) << c.name;
+        EXPECT_EQ(o.clearFlags, c.clear) << c.name;
+        EXPECT_TRUE(o.data.empty()) << c.name;
+        EXPECT_TRUE(o.propagation.empty()) << c.name;
+    }
+}
