@@ -1,0 +1,38 @@
+// `delete [--force] <id>`: a container that is not stopped is an error and stays untouched
+// (runtime.md#delete); --force kills it first. Deleting an unknown id is an error, except
+// with --force (runc: nothing to do).
+#include "common/error.hpp"
+#include "common/file_io.hpp"
+#include "runtime/cli/verbs.hpp"
+
+namespace berth::runtime::cli {
+
+int cmdDelete(Context& ctx, const Args& argv) {
+    ParsedArgs args = parseFlags(argv, {{{"force", "f"}, false}}, "delete");
+    std::string id = requireId(args, "delete");
+    bool force = args.has("force");
+    StateStore store(ctx.global.root);
+    ContainerLock lock;
+    try {
+        lock = store.lock(id);
+    } catch (const Error& e) {
+        if (force && e.errnum() == ENOENT) {
+            // A half-made dir (no state.json) from a crashed create: remove it.
+            if (pathExists(store.dir(id))) store.remove(id);
+            return 0;
+        }
+        throw;
+    }
+    ContainerState state = store.load(id);
+    ContainerStatus st = store.status(state);
+    if (st != ContainerStatus::Stopped) {
+        if (!force)
+            throw Error("cannot delete container " + id + " that is not stopped: it is " +
+                        statusName(st));
+        killAndWait(state);
+    }
+    destroyContainer(store, state);
+    return 0;
+}
+
+}  // namespace berth::runtime::cli

@@ -1,0 +1,111 @@
+#include <signal.h>
+
+#include <cctype>
+#include <climits>
+#include <cstdlib>
+
+#include "common/error.hpp"
+#include "common/file_io.hpp"
+#include "common/log.hpp"
+#include "runtime/cli/verbs.hpp"
+
+namespace berth::runtime::cli {
+
+const std::vector<FlagSpec>& createFlags() {
+    static const std::vector<FlagSpec> flags{
+        {{"bundle", "b"}, true},         {{"pid-file"}, true},
+        {{"console-socket"}, true},      {{"no-pivot"}, false},
+        {{"no-new-keyring"}, false},     {{"preserve-fds"}, true},
+        {{"detach", "d"}, false},        {{"keep"}, false},
+        {{"no-subreaper"}, false},       {{"notify-socket"}, true},
+    };
+    return flags;
+}
+
+namespace {
+
+std::string absolutePath(const std::string& p) {
+    char buf[PATH_MAX];
+    if (!::realpath(p.c_str(), buf)) throw SysError("--bundle " + p);
+    return buf;
+}
+
+}  // namespace
+
+CreateResult launchFromBundle(Context& ctx, const ParsedArgs& args, const std::string& id,
+                              bool foreground, LaunchPlan* planOut) {
+    StateStore::validateId(id);
+    LaunchOptions opts;
+    opts.id = id;
+    opts.bundle = absolutePath(args.get("bundle", "."));
+    opts.pidFile = args.get("pid-file");
+    if (!opts.pidFile.empty() && opts.pidFile[0] != '/') {
+        char cwd[PATH_MAX];
+        if (::getcwd(cwd, sizeof cwd)) opts.pidFile = std::string(cwd) + "/" + opts.pidFile;
+    }
+    opts.consoleSocket = args.get("console-socket");
+    opts.noPivot = args.has("no-pivot");
+    opts.noNewKeyring = args.has("no-new-keyring");
+    opts.preserveFds = args.getInt("preserve-fds", 0);
+    if (opts.preserveFds < 0) throw Error("--preserve-fds: must not be negative");
+    opts.foreground = foreground;
+
+    // Everything that can be checked without touching the host is checked before the state
+    // dir exists: bad input leaves nothing behind.
+    std::string configPath = opts.bundle + "/config.json";
+    oci::Spec spec = withContext(configPath, [&] { return oci::parseSpec(readFile(configPath)); });
+    std::string rootfs = oci::resolveRootfs(spec, opts.bundle);
+    LaunchPlan plan = withContext(configPath, [&] {
+        return planLaunch(std::move(spec), rootfs, std::move(opts));
+    });
+
+    StateStore store(ctx.global.root);
+    ContainerLock lock = store.createAndLock(id);
+    try {
+        CreateResult r = createContainer(store, plan);
+        if (planOut) *planOut = std::move(plan);
+        return r;
+    } catch (...) {
+        store.remove(id);
+        throw;
+    }
+}
+
+void destroyContainer(const StateStore& store, const ContainerState& state) {
+    // Hook points (issue 3): poststop hooks (warnings only), then the cgroup is removed.
+    store.remove(state.id);
+}
+
+int parseSignal(const std::string& s) {
+    static const std::pair<const char*, int> names[] = {
+        {"HUP", SIGHUP},   {"INT", SIGINT},       {"QUIT", SIGQUIT},   {"ILL", SIGILL},
+        {"TRAP", SIGTRAP}, {"ABRT", SIGABRT},     {"IOT", SIGIOT},     {"BUS", SIGBUS},
+        {"FPE", SIGFPE},   {"KILL", SIGKILL},     {"USR1", SIGUSR1},   {"SEGV", SIGSEGV},
+        {"USR2", SIGUSR2}, {"PIPE", SIGPIPE},     {"ALRM", SIGALRM},   {"TERM", SIGTERM},
+        {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},   {"STOP", SIGSTOP},
+        {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},     {"TTOU", SIGTTOU},   {"URG", SIGURG},
+        {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},     {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
+        {"WINCH", SIGWINCH}, {"IO", SIGIO},       {"POLL", SIGPOLL},   {"PWR", SIGPWR},
+        {"SYS", SIGSYS}};
+    if (!s.empty() && std::isdigit((unsigned char)s[0])) {
+        char* end = nullptr;
+        long n = std::strtol(s.c_str(), &end, 10);
+        if (*end == 0 && n > 0 && n <= SIGRTMAX) return int(n);
+        throw Error("invalid signal \"" + s + "\"");
+    }
+    std::string name = s;
+    for (auto& c : name) c = char(std::toupper((unsigned char)c));
+    if (name.rfind("SIG", 0) == 0) name = name.substr(3);
+    for (auto& [n, v] : names)
+        if (name == n) return v;
+    if (name.rfind("RTMIN", 0) == 0 || name.rfind("RTMAX", 0) == 0) {
+        int base = name[2] == 'M' && name[3] == 'I' ? SIGRTMIN : SIGRTMAX;
+        std::string off = name.substr(5);
+        int n = off.empty() ? 0 : std::atoi(off.c_str());
+        int sig = base + n;
+        if (sig >= SIGRTMIN && sig <= SIGRTMAX) return sig;
+    }
+    throw Error("unknown signal \"" + s + "\"");
+}
+
+}  // namespace berth::runtime::cli

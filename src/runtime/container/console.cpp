@@ -1,0 +1,115 @@
+#include "runtime/container/console.hpp"
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "common/error.hpp"
+#include "common/safe_path.hpp"
+
+namespace berth::runtime {
+
+UniqueFd connectConsoleSocket(const std::string& path) {
+    UniqueFd s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!s) throw SysError("--console-socket: socket");
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path)
+        throw Error("--console-socket " + path + ": path too long", ENAMETOOLONG);
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    if (::connect(s.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+        throw SysError("--console-socket " + path + ": connect");
+    return s;
+}
+
+void sendFd(int socketFd, int fd, const std::string& name) {
+    msghdr msg{};
+    iovec iov{const_cast<char*>(name.data()), name.size()};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    ssize_t r;
+    do {
+        r = ::sendmsg(socketFd, &msg, MSG_NOSIGNAL);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0) throw SysError("--console-socket: send the pty master");
+}
+
+UniqueFd recvFd(int socketFd) {
+    char name[256];
+    iovec iov{name, sizeof name};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t r;
+    do {
+        r = ::recvmsg(socketFd, &msg, MSG_CMSG_CLOEXEC);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0) throw SysError("receive the pty master");
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    if (!c || c->cmsg_type != SCM_RIGHTS) throw Error("receive the pty master: no fd in message");
+    int fd;
+    std::memcpy(&fd, CMSG_DATA(c), sizeof(int));
+    return UniqueFd(fd);
+}
+
+UniqueFd setupConsole(const std::string& rootfs, int socketFd, const oci::Process& process,
+                      bool mountConsole) {
+    UniqueFd root(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root) throw SysError("console: open rootfs " + rootfs);
+    // /dev/ptmx → pts/ptmx inside the rootfs: the container's own devpts instance.
+    UniqueFd master = tryOpenInRoot(root.get(), "/dev/ptmx", O_RDWR | O_NOCTTY);
+    if (!master) master = openInRoot(root.get(), "/dev/pts/ptmx", O_RDWR | O_NOCTTY);
+    int unlock = 0;
+    if (::ioctl(master.get(), TIOCSPTLCK, &unlock) < 0) throw SysError("console: unlock pty");
+    UniqueFd slave(::ioctl(master.get(), TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!slave) throw SysError("console: open pty slave");
+    if (process.consoleSize) {
+        winsize ws{};
+        ws.ws_row = (unsigned short)process.consoleSize->height;
+        ws.ws_col = (unsigned short)process.consoleSize->width;
+        ::ioctl(master.get(), TIOCSWINSZ, &ws);
+    }
+    if (mountConsole) {
+        // config.md: /dev/console is the pty slave when process.terminal is true.
+        UniqueFd target = tryOpenInRoot(root.get(), "/dev/console", O_PATH | O_NOFOLLOW);
+        if (!target) {
+            UniqueFd dev = mkdirAllInRoot(root.get(), "/dev");
+            UniqueFd f(::openat(dev.get(), "console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0666));
+            if (!f) throw SysError("console: create /dev/console");
+            target = openInRoot(root.get(), "/dev/console", O_PATH | O_NOFOLLOW);
+        }
+        if (::mount(fdPath(slave.get()).c_str(), fdPath(target.get()).c_str(), nullptr, MS_BIND,
+                    nullptr) < 0)
+            throw SysError("console: bind the pty on /dev/console");
+    }
+    int ptyNumber = 0;
+    ::ioctl(master.get(), TIOCGPTN, &ptyNumber);
+    sendFd(socketFd, master.get(), "/dev/pts/" + std::to_string(ptyNumber));
+    return slave;
+}
+
+void attachConsole(int slave) {
+    if (::ioctl(slave, TIOCSCTTY, 0) < 0) throw SysError("console: set controlling terminal");
+    for (int fd = 0; fd < 3; ++fd)
+        if (::dup2(slave, fd) < 0) throw SysError("console: dup the pty slave on stdio");
+}
+
+}  // namespace berth::runtime

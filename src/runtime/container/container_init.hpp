@@ -1,0 +1,22 @@
+// The container's init between clone and execve (runc's nsexec + standard_init, without the
+// re-exec): namespaces, rootfs, console, process attributes, then it waits for `start`
+// (exec.fifo) or `run` (sync socket) and execs the container process. It reports every
+// failure to the runtime over the sync socket and exits; it never returns.
+#pragma once
+
+#include "runtime/container/launch_plan.hpp"
+
+namespace berth::runtime {
+
+struct InitFds {
+    int sync = -1;     // child end of the SyncPair
+    int fifo = -1;     // exec.fifo opened for reading (create); -1 with foreground
+    int console = -1;  // connected --console-socket (process.terminal); -1 otherwise
+};
+
+[[noreturn]] void containerInit(const LaunchPlan& plan, const InitFds& fds);
+
+// clone3(2) with `flags` and exit signal SIGCHLD: like fork(), returns 0 in the child.
+pid_t cloneProcess(unsigned long long flags);
+
+}  // namespace berth::runtime

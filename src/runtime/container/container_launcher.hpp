@@ -1,0 +1,44 @@
+// The runtime side of create / start / run (runtime.md#lifecycle):
+//   create: [state dir made by the caller] → exec.fifo → clone the init (namespaces) →
+//           uid/gid maps → [cgroup] → Go → [prestart/createRuntime hooks] → Ready →
+//           state.json + pid file.
+//   start:  one byte into exec.fifo; the init execs the process.
+//   run:    create in the foreground (no fifo), Start over the sync socket, wait.
+// On any failure create kills what it cloned; the caller removes the state dir, so a failed
+// create leaves no state, mount (they live in the init's mount namespace) or process.
+#pragma once
+
+#include <sys/types.h>
+
+#include "common/fd.hpp"
+#include "runtime/container/launch_plan.hpp"
+#include "runtime/state/state_store.hpp"
+
+namespace berth::runtime {
+
+struct CreateResult {
+    ContainerState state;
+    UniqueFd sync;  // foreground only: the runtime's end, for startForeground()
+};
+
+CreateResult createContainer(const StateStore& store, LaunchPlan& plan);
+
+// `start`: the container must be `created`. Throws "container <id> is not created" etc.
+void startCreated(const StateStore& store, ContainerState& state);
+
+// `run`: lets the init exec; returns once it has (throws with the exec error if it failed).
+void startForeground(int sync);
+
+// Waits for a direct child, returning the exit code the runtime should pass on
+// (128+N for signal N). Forwards signals blocked by blockForwardedSignals() to pid.
+int waitForwardingSignals(pid_t pid);
+// Blocks the signals `run` forwards (before clone, so none is lost); the init unblocks.
+void blockForwardedSignals();
+
+// Sends sig to the container's init, checking it's still the recorded process.
+void signalInit(const ContainerState& state, int sig);
+
+// Kills the init with SIGKILL and waits (up to timeoutMs) until it is gone.
+void killAndWait(const ContainerState& state, int timeoutMs = 10000);
+
+}  // namespace berth::runtime
