@@ -121,7 +121,11 @@ struct Dispatch {
                                      "' command.\nSee '" + path + " --help'");
         checkArgs(*cmd, path, positional.size());
         Invocation inv{ctx, flags, positional, path};
-        return cmd->run(inv);
+        try {
+            return cmd->run(inv);
+        } catch (const UsageError& e) {
+            return usageError(e, path);
+        }
     }
 
     int usageError(const UsageError& e, const std::string& path) {
@@ -138,7 +142,22 @@ CommandPtr buildRootCommand() {
     root->use = "[OPTIONS] COMMAND";
     root->shortHelp = "A daemonless, Docker-compatible container engine";
     root->flags = rootFlags();
-    root->add(makeVersionCommand());
+    auto image = makeImageCommand();
+    root->add(image).add(makeSystemCommand()).add(makeVersionCommand());
+    // docker's top-level shortcuts for image verbs.
+    auto verb = [&](const char* name) {
+        const Command* c = image->findChild(name);
+        for (auto& child : image->children)
+            if (child.get() == c) return child;
+        throw std::logic_error(std::string("no image verb ") + name);
+    };
+    root->add(aliasOf(verb("ls"), "images"))
+        .add(aliasOf(verb("history"), "history"))
+        .add(aliasOf(verb("import"), "import"))
+        .add(aliasOf(verb("load"), "load"))
+        .add(aliasOf(verb("rm"), "rmi"))
+        .add(aliasOf(verb("save"), "save"))
+        .add(aliasOf(verb("tag"), "tag"));
     return root;
 }
 

@@ -23,8 +23,9 @@ std::optional<bool> parseGoBool(const std::string& s) {
     return std::nullopt;
 }
 
-FlagSet& FlagSet::addBool(const std::string& name, char shorthand, const std::string& usage) {
-    defs_.push_back({name, shorthand, FlagKind::Bool, "", usage, "false", false});
+FlagSet& FlagSet::addBool(const std::string& name, char shorthand, const std::string& usage,
+                          bool def) {
+    defs_.push_back({name, shorthand, FlagKind::Bool, "", usage, def ? "true" : "false", false});
     return *this;
 }
 

@@ -42,7 +42,8 @@ struct FlagValue {
 class FlagSet {
   public:
     // Definitions. Each returns *this so a command's flags read as one block.
-    FlagSet& addBool(const std::string& name, char shorthand, const std::string& usage);
+    FlagSet& addBool(const std::string& name, char shorthand, const std::string& usage,
+                     bool def = false);
     FlagSet& addString(const std::string& name, char shorthand, const std::string& usage,
                        const std::string& def = "", const std::string& valueType = "string");
     FlagSet& addList(const std::string& name, char shorthand, const std::string& usage,

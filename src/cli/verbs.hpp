@@ -1,4 +1,4 @@
-// Constructors of every verb's command (one file per verb under verbs/).
+// Constructors of every verb's command (one file per verb under verbs/) and of the groups.
 #pragma once
 
 #include "cli/command.hpp"
@@ -6,5 +6,22 @@
 namespace berth::cli {
 
 CommandPtr makeVersionCommand();
+
+// image group (issue 4)
+CommandPtr makeImageLsCommand();       // images, image ls, image list
+CommandPtr makeImageInspectCommand();  // image inspect
+CommandPtr makeHistoryCommand();       // history, image history
+CommandPtr makeTagCommand();           // tag, image tag
+CommandPtr makeImageRmCommand();       // rmi, image rm
+CommandPtr makeImagePruneCommand();    // image prune
+CommandPtr makeLoadCommand();          // load, image load
+CommandPtr makeSaveCommand();          // save, image save
+CommandPtr makeImportCommand();        // import, image import
+CommandPtr makeImageBusyboxCommand();  // image busybox (berth extension)
+CommandPtr makeSystemDfCommand();      // system df
+
+// Groups with their verbs; app.cpp adds the top-level shortcuts.
+CommandPtr makeImageCommand();
+CommandPtr makeSystemCommand();
 
 }  // namespace berth::cli

@@ -86,5 +86,42 @@ TEST(App, BadLogLevel) {
     EXPECT_EQ(r.err, "Unable to parse logging level: loud\n");
 }
 
+TEST(App, ImageVerbsAndAliases) {
+    for (auto args : {std::vector<std::string>{"images", "--help"},
+                      {"image", "ls", "--help"},
+                      {"image", "list", "--help"}}) {
+        CliRun r = run(args);
+        EXPECT_EQ(r.rc, 0);
+        EXPECT_NE(r.out.find("List images"), std::string::npos);
+        EXPECT_NE(r.out.find("--digests"), std::string::npos);
+    }
+    CliRun rmi = run({"rmi", "--help"});
+    EXPECT_NE(rmi.out.find("Usage:  berth rmi [OPTIONS] IMAGE [IMAGE...]"), std::string::npos);
+    CliRun rm = run({"image", "rm", "--help"});
+    EXPECT_NE(rm.out.find("Aliases:\n  rm, rmi, remove"), std::string::npos);
+    CliRun group = run({"image"});
+    EXPECT_EQ(group.rc, 0);
+    EXPECT_NE(group.out.find("Run 'berth image COMMAND --help'"), std::string::npos);
+}
+
+TEST(App, ImageVerbUsageErrors) {
+    CliRun f = run({"images", "--filter", "nokey"});
+    EXPECT_EQ(f.rc, 125);
+    EXPECT_EQ(f.err,
+              "invalid argument \"nokey\" for \"-f, --filter\" flag: bad format of filter "
+              "(expected name=value)\nSee 'berth images --help'.\n");
+    CliRun many = run({"image", "ls", "a", "b"});
+    EXPECT_EQ(many.rc, 1);
+    EXPECT_EQ(many.err.rfind("\"berth image ls\" requires at most 1 argument.", 0), 0u);
+    CliRun tag = run({"tag", "onlyone"});
+    EXPECT_EQ(tag.rc, 1);
+    EXPECT_EQ(tag.err.rfind("\"berth tag\" requires exactly 2 arguments.", 0), 0u);
+    CliRun sub = run({"image", "frob"});
+    EXPECT_EQ(sub.rc, 1);
+    EXPECT_EQ(sub.err, "berth: 'frob' is not a 'berth image' command.\nSee 'berth image --help'\n");
+    CliRun fmt = run({"save", "--format", "zip", "x"});
+    EXPECT_EQ(fmt.rc, 125);
+}
+
 }  // namespace
 }  // namespace berth::cli

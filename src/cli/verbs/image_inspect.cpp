@@ -1,0 +1,78 @@
+// `berth image inspect`: docker's JSON array (4-space indent, Go's field order) or --format.
+#include "cli/format/formatter.hpp"
+#include "cli/verbs.hpp"
+#include "cli/verbs/image_util.hpp"
+
+namespace berth::cli {
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+// Go's struct field order of types.ImageInspect and container.Config, so the output reads like
+// docker's; keys we don't know keep their (sorted) place after these.
+const std::vector<std::string> kImageOrder = {
+    "Id", "RepoTags", "RepoDigests", "Parent", "Comment", "Created", "Container",
+    "ContainerConfig", "DockerVersion", "Author", "Config", "Architecture", "Variant", "Os",
+    "OsVersion", "Size", "VirtualSize", "GraphDriver", "RootFS", "Metadata"};
+const std::vector<std::string> kConfigOrder = {
+    "Hostname", "Domainname", "User", "AttachStdin", "AttachStdout", "AttachStderr",
+    "ExposedPorts", "Tty", "OpenStdin", "StdinOnce", "Env", "Cmd", "Healthcheck", "ArgsEscaped",
+    "Image", "Volumes", "WorkingDir", "Entrypoint", "NetworkDisabled", "MacAddress", "OnBuild",
+    "Labels", "StopSignal", "StopTimeout", "Shell"};
+
+ordered_json ordered(const json& v, const std::vector<std::string>& order) {
+    if (!v.is_object()) return ordered_json(v);
+    ordered_json out = ordered_json::object();
+    for (const auto& k : order)
+        if (v.contains(k)) out[k] = ordered_json(v[k]);
+    for (auto it = v.begin(); it != v.end(); ++it)
+        if (!out.contains(it.key())) out[it.key()] = ordered_json(it.value());
+    return out;
+}
+
+ordered_json dockerOrdered(const json& image) {
+    ordered_json out = ordered(image, kImageOrder);
+    for (const char* k : {"Config", "ContainerConfig"})
+        if (image.contains(k) && image[k].is_object()) out[k] = ordered(image[k], kConfigOrder);
+    return out;
+}
+
+int runInspect(Invocation& inv) {
+    std::string format = inv.flags.getString("format");
+    std::vector<json> found;
+    std::vector<std::string> errors;
+    for (const auto& name : inv.args) {
+        try {
+            found.push_back(inv.ctx.images().inspect(name));
+        } catch (const store::ImageNotFound& e) {
+            errors.push_back(std::string("Error: ") + e.what());
+        }
+    }
+    if (format.empty()) {
+        ordered_json arr = ordered_json::array();
+        for (const auto& j : found) arr.push_back(dockerOrdered(j));
+        inv.ctx.out() << arr.dump(4, ' ', false, json::error_handler_t::replace) << "\n";
+    } else {
+        for (const auto& j : found) inv.ctx.out() << formatObject(format, j) << "\n";
+    }
+    if (errors.empty()) return 0;
+    std::string msg;
+    for (size_t i = 0; i < errors.size(); ++i) msg += (i ? "\n" : "") + errors[i];
+    throw StatusError(1, msg);
+}
+
+}  // namespace
+
+CommandPtr makeImageInspectCommand() {
+    auto c = std::make_shared<Command>();
+    c->name = "inspect";
+    c->use = "[OPTIONS] IMAGE [IMAGE...]";
+    c->shortHelp = "Display detailed information on one or more images";
+    c->args(ArgsRule::AtLeast, 1);
+    c->flags.addString("format", 'f', "Format the output using the given Go template");
+    c->run = runInspect;
+    return c;
+}
+
+}  // namespace berth::cli
