@@ -131,8 +131,10 @@ void runInit(const LaunchPlan& plan, const InitFds& fds) {
         attachConsole(slave.get());
         slave.reset();
     }
-    enterCwd(plan);
+    // CVE-2024-21626: no host fd may survive to be a cwd or be inherited; the cwd is then
+    // checked to be inside the container root.
     closeLeakedFds({fds.sync, fds.fifo}, plan.options.preserveFds);
+    enterCwd(plan);
     applyUserAndCapabilities(plan);
     std::string exe = findExecutable(plan);
 
@@ -159,7 +161,8 @@ void runInit(const LaunchPlan& plan, const InitFds& fds) {
 pid_t cloneProcess(unsigned long long flags) {
     CloneArgs args{};
     args.flags = flags;
-    args.exit_signal = SIGCHLD;
+    // With CLONE_PARENT the child's exit signal is the caller's own (clone3 refuses one).
+    args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
     return pid_t(::syscall(SYS_clone3, &args, sizeof args));
 }
 

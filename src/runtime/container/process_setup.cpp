@@ -113,7 +113,7 @@ void enterCwd(const LaunchPlan& plan) {
     if (::chdir(cwd.c_str()) < 0) {
         if (errno != ENOENT) throw SysError("process.cwd " + cwd);
         // runc creates a missing cwd (as root, before the user switch).
-        mkdirAll(cwd, 0755);
+        withContext("process.cwd " + cwd, [&] { mkdirAll(cwd, 0755); });
         if (::chdir(cwd.c_str()) < 0) throw SysError("process.cwd " + cwd);
     }
     // CVE-2024-21626: the kernel reports a cwd outside our root as "(unreachable)/..." or
