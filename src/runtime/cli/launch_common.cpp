@@ -33,7 +33,7 @@ std::string absolutePath(const std::string& p) {
 }  // namespace
 
 CreateResult launchFromBundle(Context& ctx, const ParsedArgs& args, const std::string& id,
-                              bool foreground, LaunchPlan* planOut) {
+                              bool foreground, int consoleSocketFd) {
     StateStore::validateId(id);
     LaunchOptions opts;
     opts.id = id;
@@ -49,6 +49,7 @@ CreateResult launchFromBundle(Context& ctx, const ParsedArgs& args, const std::s
     opts.preserveFds = args.getInt("preserve-fds", 0);
     if (opts.preserveFds < 0) throw Error("--preserve-fds: must not be negative");
     opts.foreground = foreground;
+    opts.consoleSocketFd = consoleSocketFd;
 
     // Everything that can be checked without touching the host is checked before the state
     // dir exists: bad input leaves nothing behind.
@@ -62,9 +63,7 @@ CreateResult launchFromBundle(Context& ctx, const ParsedArgs& args, const std::s
     StateStore store(ctx.global.root);
     ContainerLock lock = store.createAndLock(id);
     try {
-        CreateResult r = createContainer(store, plan);
-        if (planOut) *planOut = std::move(plan);
-        return r;
+        return createContainer(store, plan);
     } catch (...) {
         store.remove(id);
         throw;

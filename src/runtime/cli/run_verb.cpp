@@ -1,10 +1,12 @@
 // `run <id> --bundle DIR [-d]`: create + start; in the foreground it waits for the container,
 // forwards signals to it, deletes it and exits with its exit code (128+N for signal N).
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "runtime/cli/verbs.hpp"
+#include "runtime/container/console.hpp"
 
 namespace berth::runtime::cli {
 
@@ -14,9 +16,23 @@ int cmdRun(Context& ctx, const Args& argv) {
     bool detach = args.has("detach");
     StateStore store(ctx.global.root);
     if (!detach) blockForwardedSignals();
-    CreateResult r = launchFromBundle(ctx, args, id, true);
+    // In the foreground without --console-socket, a terminal is relayed by us (as runc does):
+    // the init sends the pty master to our end of this pair.
+    int pair[2] = {-1, -1};
+    UniqueFd ours, theirs;
+    if (!detach && !args.has("console-socket")) {
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+            throw SysError("socketpair for the terminal");
+        ours = UniqueFd(pair[0]);
+        theirs = UniqueFd(pair[1]);
+    }
+    CreateResult r = launchFromBundle(ctx, args, id, true, theirs.get());
+    theirs.reset();
     ContainerState& state = r.state;
+    UniqueFd master;
     try {
+        if (r.terminal && ours) master = recvFd(ours.get());
+        ours.reset();
         startForeground(r.sync.get());
     } catch (...) {
         killAndWait(state);
@@ -32,7 +48,7 @@ int cmdRun(Context& ctx, const Args& argv) {
     }
     // Hook point (issue 3): poststart hooks.
     if (detach) return 0;
-    int code = waitForwardingSignals(state.pid);
+    int code = waitForwardingSignals(state.pid, master.get());
     if (!args.has("keep")) {
         ContainerLock lock = store.lock(id);
         destroyContainer(store, state);

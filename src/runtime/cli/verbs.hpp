@@ -26,7 +26,7 @@ int cmdList(Context& ctx, const Args& args);
 // the state dir is removed again. Flags: --bundle/-b, --pid-file, --console-socket,
 // --no-pivot, --no-new-keyring, --preserve-fds.
 CreateResult launchFromBundle(Context& ctx, const ParsedArgs& args, const std::string& id,
-                              bool foreground, LaunchPlan* planOut = nullptr);
+                              bool foreground, int consoleSocketFd = -1);
 const std::vector<FlagSpec>& createFlags();
 
 // Shared by delete and run: poststop hooks, cgroup removal, the state dir.

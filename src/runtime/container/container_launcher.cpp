@@ -3,10 +3,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "common/error.hpp"
@@ -62,7 +64,11 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
 
     openNamespaceJoins(plan);
     UniqueFd console;
-    if (plan.terminal && !opts.consoleSocket.empty()) console = connectConsoleSocket(opts.consoleSocket);
+    if (plan.terminal) {
+        if (!opts.consoleSocket.empty()) console = connectConsoleSocket(opts.consoleSocket);
+        else console = UniqueFd(::fcntl(opts.consoleSocketFd, F_DUPFD_CLOEXEC, 3));
+        if (!console) throw SysError("console socket");
+    }
     UniqueFd fifo;
     if (!opts.foreground) {
         std::string path = store.fifoPath(opts.id);
@@ -128,6 +134,7 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
     if (!opts.pidFile.empty()) writeFileAtomic(opts.pidFile, std::to_string(init), 0644);
     guard.dismiss();
     CreateResult r;
+    r.terminal = plan.terminal;
     r.state = std::move(state);
     if (opts.foreground) r.sync = std::move(sync.parent);
     return r;
@@ -169,27 +176,85 @@ void blockForwardedSignals() {
     ::sigprocmask(SIG_BLOCK, &set, nullptr);
 }
 
-int waitForwardingSignals(pid_t pid) {
+namespace {
+
+// Copies what is readable on `from` to `to`; false at EOF or error (the pty's EIO once every
+// slave is closed).
+bool pump(int from, int to) {
+    char buf[16384];
+    ssize_t n = ::read(from, buf, sizeof buf);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return true;
+    if (n <= 0) return false;
+    for (ssize_t off = 0; off < n;) {
+        ssize_t w = ::write(to, buf + off, size_t(n - off));
+        if (w < 0) {
+            if (errno == EINTR || errno == EAGAIN) continue;
+            return false;
+        }
+        off += w;
+    }
+    return true;
+}
+
+void copyWindowSize(int master) {
+    winsize ws;
+    if (::ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0) ::ioctl(master, TIOCSWINSZ, &ws);
+}
+
+}  // namespace
+
+int waitForwardingSignals(pid_t pid, int master) {
     sigset_t set;
     sigemptyset(&set);
     for (int s : kForwarded) sigaddset(&set, s);
     UniqueFd sfd(::signalfd(-1, &set, SFD_CLOEXEC));
     if (!sfd) throw SysError("signalfd");
-    for (;;) {
+    termios saved{};
+    bool raw = false;
+    if (master >= 0) {
+        ::fcntl(master, F_SETFL, ::fcntl(master, F_GETFL) | O_NONBLOCK);
+        if (::isatty(STDIN_FILENO) && ::tcgetattr(STDIN_FILENO, &saved) == 0) {
+            termios t = saved;
+            ::cfmakeraw(&t);
+            raw = ::tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
+        }
+        copyWindowSize(master);
+    }
+    bool stdinOpen = master >= 0, masterOpen = master >= 0;
+    int code = -1;
+    while (code < 0) {
         int status;
         pid_t r = ::waitpid(pid, &status, WNOHANG);
         if (r == pid) {
-            if (WIFEXITED(status)) return WEXITSTATUS(status);
-            if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+            if (WIFEXITED(status)) code = WEXITSTATUS(status);
+            else if (WIFSIGNALED(status)) code = 128 + WTERMSIG(status);
             continue;
         }
         if (r < 0 && errno != EINTR) throw SysError("wait for the container");
+        pollfd p[3] = {{sfd.get(), POLLIN, 0},
+                       {stdinOpen ? STDIN_FILENO : -1, POLLIN, 0},
+                       {masterOpen ? master : -1, POLLIN, 0}};
+        if (::poll(p, 3, -1) < 0) continue;
+        if (p[1].revents) stdinOpen = pump(STDIN_FILENO, master);
+        if (p[2].revents) masterOpen = pump(master, STDOUT_FILENO);
+        if (!(p[0].revents & POLLIN)) continue;
         signalfd_siginfo si;
         ssize_t n = ::read(sfd.get(), &si, sizeof si);
         if (n != sizeof si) continue;
         if (si.ssi_signo == SIGCHLD) continue;
+        if (si.ssi_signo == SIGWINCH && master >= 0) {
+            copyWindowSize(master);
+            continue;
+        }
         ::kill(pid, int(si.ssi_signo));
     }
+    // What the container wrote just before exiting is still in the pty.
+    while (masterOpen && pump(master, STDOUT_FILENO)) {
+        pollfd p{master, POLLIN, 0};
+        if (::poll(&p, 1, 0) <= 0) break;
+    }
+    if (raw) ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    return code;
 }
 
 void signalInit(const ContainerState& state, int sig) {

@@ -19,6 +19,7 @@ namespace berth::runtime {
 struct CreateResult {
     ContainerState state;
     UniqueFd sync;  // foreground only: the runtime's end, for startForeground()
+    bool terminal = false;
 };
 
 CreateResult createContainer(const StateStore& store, LaunchPlan& plan);
@@ -30,8 +31,10 @@ void startCreated(const StateStore& store, ContainerState& state);
 void startForeground(int sync);
 
 // Waits for a direct child, returning the exit code the runtime should pass on
-// (128+N for signal N). Forwards signals blocked by blockForwardedSignals() to pid.
-int waitForwardingSignals(pid_t pid);
+// (128+N for signal N). Forwards signals blocked by blockForwardedSignals() to pid. With a
+// pty master (process.terminal in the foreground) it also relays stdin → master → stdout,
+// stdin in raw mode when it is a terminal, and the window size on SIGWINCH.
+int waitForwardingSignals(pid_t pid, int master = -1);
 // Blocks the signals `run` forwards (before clone, so none is lost); the init unblocks.
 void blockForwardedSignals();
 

@@ -89,7 +89,7 @@ LaunchPlan planLaunch(oci::Spec spec, std::string rootfs, LaunchOptions options)
     p.noNewPrivileges = proc.noNewPrivileges;
     p.oomScoreAdj = proc.oomScoreAdj;
     p.terminal = proc.terminal;
-    if (p.terminal && options.consoleSocket.empty() && !options.foreground)
+    if (p.terminal && options.consoleSocket.empty() && options.consoleSocketFd < 0)
         throw Error("process.terminal: a terminal needs --console-socket when detached");
     p.runtimeHooks = !spec.hooks.prestart.empty() || !spec.hooks.createRuntime.empty();
     planNamespaces(spec, p);

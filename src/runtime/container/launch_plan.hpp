@@ -21,6 +21,8 @@ struct LaunchOptions {
     std::string bundle;  // absolute
     std::string pidFile;
     std::string consoleSocket;
+    int consoleSocketFd = -1;  // `run` in the foreground: its own socketpair end, used as
+                               // the console socket when process.terminal is set
     bool noPivot = false;
     bool noNewKeyring = false;
     int preserveFds = 0;     // fds 3 .. 3+N-1 pass through to the container process
