@@ -1,0 +1,153 @@
+#include "engine/monitor/client.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/file_io.hpp"
+#include "engine/monitor/monitor.hpp"
+#include "engine/monitor/unix_socket.hpp"
+
+namespace berth::monitor {
+namespace {
+
+// Reads until '\n' (returned without it) or EOF; throws on timeout.
+std::string readLine(int fd, int timeoutSeconds, const std::string& what) {
+    std::string line;
+    char c;
+    for (;;) {
+        pollfd p{fd, POLLIN, 0};
+        int r = poll(&p, 1, timeoutSeconds * 1000);
+        if (r < 0 && errno == EINTR) continue;
+        if (r == 0) throw Error(what + ": no answer within " + std::to_string(timeoutSeconds) + "s",
+                                ETIMEDOUT);
+        ssize_t n = ::read(fd, &c, 1);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0 || c == '\n') return line;
+        line += c;
+    }
+}
+
+void writeAll(int fd, const std::string& data, const std::string& what) {
+    size_t off = 0;
+    while (off < data.size()) {
+        ssize_t n = ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw SysError(what);
+        off += static_cast<size_t>(n);
+    }
+}
+
+std::string parseReply(const std::string& line, const std::string& what) {
+    if (line == "ok") return "";
+    if (line.rfind("ok ", 0) == 0) return line.substr(3);
+    if (line.rfind("error ", 0) == 0) throw Error(what + ": " + line.substr(6));
+    throw Error(what + ": monitor closed the connection" + (line.empty() ? "" : ": " + line));
+}
+
+}  // namespace
+
+SpawnedMonitor spawnMonitor(const std::string& monitorPath, MonitorOptions opts) {
+    Pipe sync = Pipe::make();
+    constexpr int kSyncFd = 3;
+    opts.syncFd = kSyncFd;
+    std::vector<std::string> args = opts.toArgs();
+    args.insert(args.begin(), monitorPath);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = fork();
+    if (pid < 0) throw SysError("fork for " + monitorPath);
+    if (pid == 0) {
+        int null = ::open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        // stderr stays: usage errors before the monitor detaches show up there.
+        if (sync.write.get() == kSyncFd) {
+            fcntl(kSyncFd, F_SETFD, 0);
+        } else {
+            dup2(sync.write.get(), kSyncFd);  // dup2 clears close-on-exec
+        }
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    sync.write.reset();
+    std::string line;
+    try {
+        line = readLine(sync.read.get(), 60, "berth-monitor for " + opts.id);
+    } catch (...) {
+        int status;
+        waitpid(pid, &status, 0);
+        throw;
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (line.empty()) {
+        throw Error("berth-monitor for " + opts.id + " exited without reporting (" +
+                    (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
+                                       : "killed") +
+                    "); see " + opts.stateDir + "/monitor.log");
+    }
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded()) throw Error("berth-monitor for " + opts.id + ": bad report: " + line);
+    if (!j.value("ok", false)) throw Error(j.value("error", std::string("unknown error")));
+    return {j.value("pid", 0), j.value("monitorPid", 0)};
+}
+
+std::string monitorRequest(const std::string& stateDir, const std::string& request,
+                           int timeoutSeconds) {
+    std::string what = "monitor " + stateDir + ": " + request;
+    UniqueFd sock = withContext(what, [&] { return connectUnix(stateDir + "/monitor.sock"); });
+    writeAll(sock.get(), request + "\n", what);
+    return parseReply(readLine(sock.get(), timeoutSeconds, what), what);
+}
+
+UniqueFd monitorAttach(const std::string& stateDir, bool in, bool out, bool err, bool stdinOnce) {
+    std::string request = "attach";
+    if (in) request += " stdin";
+    if (out) request += " stdout";
+    if (err) request += " stderr";
+    if (stdinOnce) request += " stdin-once";
+    std::string what = "monitor " + stateDir + ": attach";
+    UniqueFd sock = withContext(what, [&] { return connectUnix(stateDir + "/monitor.sock"); });
+    writeAll(sock.get(), request + "\n", what);
+    parseReply(readLine(sock.get(), 10, what), what);
+    return sock;
+}
+
+MonitorHealth checkMonitor(const std::string& stateDir) {
+    std::string pidText;
+    try {
+        pidText = readFile(stateDir + "/monitor.pid");
+    } catch (const Error&) {
+        return MonitorHealth::Lost;
+    }
+    pid_t pid = static_cast<pid_t>(strtol(pidText.c_str(), nullptr, 10));
+    auto space = pidText.find(' ');
+    uint64_t start = space == std::string::npos ? 0 : strtoull(pidText.c_str() + space, nullptr, 10);
+    char state = 0;
+    // A zombie counts as gone: its reaper may take a while.
+    if (pid > 0 && processStartTime(pid, &state) == start && start != 0 && state != 'Z' &&
+        state != 'X')
+        return MonitorHealth::Running;
+    try {
+        auto exitRecord = nlohmann::json::parse(readFile(stateDir + "/exit.json"));
+        if (exitRecord.value("final", false)) return MonitorHealth::Exited;
+    } catch (...) {
+    }
+    return MonitorHealth::Lost;
+}
+
+}  // namespace berth::monitor

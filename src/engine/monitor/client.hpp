@@ -1,0 +1,43 @@
+// The engine's side of berth-monitor: spawn one for a container, talk to its control socket,
+// and tell whether it is still alive.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "common/fd.hpp"
+#include "engine/monitor/options.hpp"
+
+namespace berth::monitor {
+
+struct SpawnedMonitor {
+    pid_t containerPid = 0;
+    pid_t monitorPid = 0;
+};
+
+// Runs `monitorPath <opts>` (with a sync pipe; opts.syncFd is set here), waits until the monitor
+// has detached and reported, and returns the pids. Throws Error with the monitor's message if
+// the container could not be created or started.
+SpawnedMonitor spawnMonitor(const std::string& monitorPath, MonitorOptions opts);
+
+// One request over state-dir/monitor.sock; returns the reply line without "ok " / the newline.
+// Throws Error with the monitor's message for an "error ..." reply; SysError if unreachable.
+std::string monitorRequest(const std::string& stateDir, const std::string& request,
+                           int timeoutSeconds = 30);
+
+// Sends "attach ..." and returns the connected socket once the monitor said ok; the stream
+// follows (see monitor.hpp). Throws Error.
+UniqueFd monitorAttach(const std::string& stateDir, bool in, bool out, bool err,
+                       bool stdinOnce = false);
+
+// Whether the monitor is running: monitor.pid names a live process with the recorded start
+// time (so a reused pid doesn't count).
+//   Running: alive.
+//   Exited:  gone after recording a final exit (exit.json "final":true): normal end.
+//   Lost:    gone without a final exit record: it was killed or crashed; its container (if still
+//            running) has no monitor and its further exit won't be recorded.
+enum class MonitorHealth { Running, Exited, Lost };
+MonitorHealth checkMonitor(const std::string& stateDir);
+
+}  // namespace berth::monitor

@@ -1,0 +1,427 @@
+#include "engine/monitor/monitor.hpp"
+
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "common/error.hpp"
+#include "common/file_io.hpp"
+#include "engine/monitor/json_out.hpp"
+#include "engine/monitor/monitor_internal.hpp"
+#include "engine/monitor/process.hpp"
+#include "engine/monitor/unix_socket.hpp"
+
+namespace berth::monitor {
+
+// Docker's restart backoff (moby restartmanager): 100 ms, doubling, at most 1 min, back to 100 ms
+// after a run of 10 s or more.
+constexpr int64_t kBackoffStartNs = 100'000'000;
+constexpr int64_t kBackoffMaxNs = 60'000'000'000;
+constexpr int64_t kBackoffResetRunNs = 10'000'000'000;
+
+uint64_t processStartTime(pid_t pid, char* state) {
+    std::string stat;
+    try {
+        stat = readFile("/proc/" + std::to_string(pid) + "/stat");
+    } catch (const Error&) {
+        return 0;
+    }
+    // Field 3 is the state, 22 the start time; fields after the ")" that ends comm start at 3.
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) return 0;
+    const char* p = stat.c_str() + close + 1;
+    for (int field = 3; field <= 22 && *p; ++field) {
+        while (*p == ' ') ++p;
+        if (field == 3 && state) *state = *p;
+        if (field == 22) return strtoull(p, nullptr, 10);
+        while (*p && *p != ' ') ++p;
+    }
+    return 0;
+}
+
+Monitor::Monitor(MonitorOptions options) : opts_(std::move(options)) {}
+Monitor::~Monitor() = default;
+
+void Monitor::watch(int fd, uint64_t tag, uint32_t events) {
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.u64 = tag;
+    if (epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) throw SysError("epoll_ctl add");
+}
+
+void Monitor::rewatch(int fd, uint64_t tag, uint32_t events) {
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.u64 = tag;
+    epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &ev);
+}
+
+void Monitor::unwatch(int fd) { epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr); }
+
+void Monitor::armTimer(int fd, int64_t delayNs) {
+    itimerspec spec{};
+    if (delayNs > 0) {
+        spec.it_value.tv_sec = delayNs / 1'000'000'000;
+        spec.it_value.tv_nsec = delayNs % 1'000'000'000;
+    }
+    timerfd_settime(fd, 0, &spec, nullptr);  // 0 disarms
+}
+
+static UniqueFd makeTimer() {
+    UniqueFd fd(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+    if (!fd) throw SysError("timerfd_create");
+    return fd;
+}
+
+void Monitor::setUp() {
+    mkdirAll(opts_.stateDir, 0700);
+    writeFileAtomic(path("monitor.pid"),
+                    std::to_string(getpid()) + " " + std::to_string(processStartTime(getpid())) +
+                        "\n");
+    // The container's init is reparented to us when `runtime create` exits.
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) throw SysError("prctl PR_SET_CHILD_SUBREAPER");
+
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2})
+        sigaddset(&mask, sig);
+    sigprocmask(SIG_BLOCK, &mask, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+    signalFd_.reset(signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
+    if (!signalFd_) throw SysError("signalfd");
+
+    epoll_.reset(epoll_create1(EPOLL_CLOEXEC));
+    if (!epoll_) throw SysError("epoll_create1");
+    watch(signalFd_.get(), kTagSignal, EPOLLIN);
+    restartTimer_ = makeTimer();
+    stopTimer_ = makeTimer();
+    watch(restartTimer_.get(), kTagRestartTimer, EPOLLIN);
+    watch(stopTimer_.get(), kTagStopTimer, EPOLLIN);
+    if (!opts_.health.command.empty()) {
+        healthTimer_ = makeTimer();
+        healthTimeout_ = makeTimer();
+        watch(healthTimer_.get(), kTagHealthTimer, EPOLLIN);
+        watch(healthTimeout_.get(), kTagHealthTimeout, EPOLLIN);
+    }
+
+    log_ = std::make_unique<JsonLogWriter>(opts_.logPath, opts_.logMaxSize, opts_.logMaxFiles);
+    listen_ = listenUnix(path("monitor.sock"));
+    watch(listen_.get(), kTagListen, EPOLLIN);
+    setUpStdio();
+
+    createContainer();
+    if (!opts_.noStart) {
+        try {
+            startContainer();
+        } catch (Error&) {
+            if (containerPid_ > 0) kill(containerPid_, SIGKILL);
+            deleteContainer();
+            throw;
+        }
+    }
+}
+
+void Monitor::createContainer() {
+    std::string pidFile = path("container.pid");
+    ::unlink(pidFile.c_str());
+    std::vector<std::string> argv;
+    UniqueFd console;
+    Pipe capture = Pipe::make();
+    ChildStdio stdio;
+    if (opts_.terminal) {
+        std::string consolePath = path("console.sock");
+        console = listenUnix(consolePath);
+        argv = runtimeCommand(opts_, {"create", "--bundle", opts_.bundle, "--pid-file", pidFile,
+                                      "--console-socket", consolePath, opts_.id});
+        stdio = {-1, capture.write.get(), capture.write.get()};
+    } else {
+        if (opts_.openStdin && !stdinWrite_) {
+            Pipe in = Pipe::make();
+            stdinRead_ = std::move(in.read);
+            stdinWrite_ = std::move(in.write);
+            setNonBlocking(stdinWrite_.get());
+            closeStdinWhenFlushed_ = false;
+        }
+        argv = runtimeCommand(opts_,
+                              {"create", "--bundle", opts_.bundle, "--pid-file", pidFile, opts_.id});
+        stdio = {stdinRead_.get(), stdoutWrite_.get(), stderrWrite_.get()};
+    }
+    pid_t pid = spawnProcess(argv, stdio);
+    capture.write.reset();
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        // Without a tty the runtime's complaint went down the container's stderr pipe.
+        std::string text = opts_.terminal ? drainFd(capture.read.get()) : drainFd(stderrRead_.get());
+        if (!opts_.terminal) drainFd(stdoutRead_.get());
+        if (opts_.terminal) ::unlink(path("console.sock").c_str());
+        deleteContainer();
+        throw Error(opts_.runtime + " create " + opts_.id + ": " + describeWaitStatus(status) +
+                    (text.empty() ? "" : ": " + trimRight(text)));
+    }
+    containerPid_ = static_cast<pid_t>(atoi(readFile(pidFile).c_str()));
+    if (containerPid_ <= 0) throw Error("runtime wrote no pid to " + pidFile);
+    if (opts_.terminal) {
+        ::unlink(path("console.sock").c_str());
+        UniqueFd conn = acceptWithTimeout(console.get(), 5000);
+        if (!conn) {
+            kill(containerPid_, SIGKILL);
+            deleteContainer();
+            throw Error("runtime create " + opts_.id +
+                        ": no pty master arrived on the console socket (is process.terminal "
+                        "true in config.json?)");
+        }
+        ptyMaster_ = receiveFd(conn.get());
+        setNonBlocking(ptyMaster_.get());
+        watch(ptyMaster_.get(), kTagPty, EPOLLIN);
+    }
+    status_ = Status::Created;
+    writeState();
+}
+
+void Monitor::startContainer() {
+    auto r = runCaptured(runtimeCommand(opts_, {"start", opts_.id}));
+    if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0)
+        throw Error(opts_.runtime + " start " + opts_.id + ": " + describeWaitStatus(r.status) +
+                    (r.output.empty() ? "" : ": " + trimRight(r.output)));
+    startedAtNs_ = nowUnixNs();
+    status_ = Status::Running;
+    if (!opts_.health.command.empty()) {
+        health_.reset();
+        writeFileAtomic(path("health.json"), health_.toJson());
+        armHealthTimer(opts_.health.intervalNs);
+    }
+    writeState();
+}
+
+void Monitor::deleteContainer() {
+    runCaptured(runtimeCommand(opts_, {"delete", "--force", opts_.id}));
+}
+
+void Monitor::onSignal() {
+    signalfd_siginfo info;
+    bool child = false;
+    while (::read(signalFd_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+        // Terminating signals are ignored on purpose: the container must outlive a stray kill of
+        // its monitor's session; stop it through the control socket.
+        if (info.ssi_signo == SIGCHLD) child = true;
+    }
+    if (!child) return;
+    for (;;) {
+        int status;
+        pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid <= 0) break;
+        if (pid == containerPid_) onContainerExit(status);
+        else if (pid == healthPid_) onHealthExit(status);
+        // Anything else: an orphan reparented to us (e.g. a runtime helper); reaped, done.
+    }
+}
+
+bool Monitor::shouldRestart(int exitCode, int64_t ranNs) {
+    if (opts_.restart.kind == RestartPolicy::Kind::No || manualStop_) return false;
+    if (ranNs >= kBackoffResetRunNs) backoffNs_ = 0;
+    backoffNs_ = backoffNs_ == 0 ? kBackoffStartNs : std::min(backoffNs_ * 2, kBackoffMaxNs);
+    if (opts_.restart.kind == RestartPolicy::Kind::OnFailure) {
+        int max = opts_.restart.maxRetries;
+        return exitCode != 0 && (max == 0 || restartCount_ < max);
+    }
+    return true;  // always, unless-stopped
+}
+
+void Monitor::onContainerExit(int waitStatus) {
+    drainOutput();
+    log_->flushAll();
+    if (ptyMaster_) {
+        unwatch(ptyMaster_.get());
+        ptyMaster_.reset();
+    }
+    finishedAtNs_ = nowUnixNs();
+    exitCode_ = WIFEXITED(waitStatus) ? WEXITSTATUS(waitStatus) : 128 + WTERMSIG(waitStatus);
+    exitSignal_ = WIFSIGNALED(waitStatus) ? WTERMSIG(waitStatus) : 0;
+    containerPid_ = -1;
+    armTimer(stopTimer_.get(), 0);
+    if (healthTimer_) {
+        armTimer(healthTimer_.get(), 0);
+    }
+    deleteContainer();
+    bool restart = shouldRestart(exitCode_, finishedAtNs_ - startedAtNs_);
+    writeExitRecord(!restart);
+    if (restart) {
+        ++restartCount_;
+        status_ = Status::Restarting;
+        writeState();
+        armTimer(restartTimer_.get(), backoffNs_);
+        return;
+    }
+    finish();
+}
+
+void Monitor::onRestartTimer() {
+    uint64_t expirations;
+    if (::read(restartTimer_.get(), &expirations, sizeof expirations) < 0) return;
+    if (status_ != Status::Restarting) return;
+    try {
+        createContainer();
+        startContainer();
+    } catch (const Error& e) {
+        error_ = e.what();
+        if (containerPid_ > 0) {
+            kill(containerPid_, SIGKILL);
+            manualStop_ = true;  // its exit ends the monitor
+            return;
+        }
+        finish();
+    }
+}
+
+void Monitor::requestStop(int sig, int timeoutSeconds) {
+    manualStop_ = true;
+    switch (status_) {
+        case Status::Restarting:
+            armTimer(restartTimer_.get(), 0);
+            finish();
+            return;
+        case Status::Created:
+            kill(containerPid_, SIGKILL);
+            return;
+        case Status::Running:
+            kill(containerPid_, sig);
+            armTimer(stopTimer_.get(), static_cast<int64_t>(timeoutSeconds) * 1'000'000'000);
+            return;
+        case Status::Exited:
+            return;
+    }
+}
+
+void Monitor::finish() {
+    status_ = Status::Exited;
+    writeState();
+    done_ = true;
+}
+
+const char* Monitor::statusName() const {
+    switch (status_) {
+        case Status::Created:
+            return "created";
+        case Status::Running:
+            return "running";
+        case Status::Restarting:
+            return "restarting";
+        case Status::Exited:
+            break;
+    }
+    return "exited";
+}
+
+std::string Monitor::stateJson() const {
+    JsonOut j;
+    j.str("id", opts_.id)
+        .str("status", statusName())
+        .num("pid", containerPid_ > 0 ? containerPid_ : 0)
+        .num("monitorPid", getpid())
+        .num("exitCode", exitCode_)
+        .str("startedAt", startedAtNs_ ? rfc3339Nano(startedAtNs_) : "0001-01-01T00:00:00Z")
+        .str("finishedAt", finishedAtNs_ ? rfc3339Nano(finishedAtNs_) : "0001-01-01T00:00:00Z")
+        .num("restartCount", restartCount_)
+        .boolean("manualStop", manualStop_);
+    if (!opts_.health.command.empty()) j.str("health", health_.statusName());
+    if (!error_.empty()) j.str("error", error_);
+    return j.done();
+}
+
+void Monitor::writeState() {
+    try {
+        writeFileAtomic(path("state.json"), stateJson() + "\n");
+    } catch (const Error& e) {
+        diag(std::string("writing state.json: ") + e.what());
+    }
+}
+
+void Monitor::writeExitRecord(bool final) {
+    std::string record = JsonOut()
+                             .str("id", opts_.id)
+                             .num("exitCode", exitCode_)
+                             .num("exitSignal", exitSignal_)
+                             .str("startedAt", rfc3339Nano(startedAtNs_))
+                             .str("finishedAt", rfc3339Nano(finishedAtNs_))
+                             .num("restartCount", restartCount_)
+                             .boolean("manualStop", manualStop_)
+                             .boolean("final", final)
+                             .done();
+    try {
+        writeFileAtomic(path("exit.json"), record + "\n");
+    } catch (const Error& e) {
+        diag(std::string("writing exit.json: ") + e.what());
+    }
+}
+
+int Monitor::run() {
+    epoll_event events[16];
+    while (!done_) {
+        int n = epoll_wait(epoll_.get(), events, 16, -1);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw SysError("epoll_wait");
+        }
+        for (int i = 0; i < n && !done_; ++i) {
+            uint64_t tag = events[i].data.u64;
+            uint32_t ev = events[i].events;
+            switch (tag & 0xff) {
+                case kTagSignal:
+                    onSignal();
+                    break;
+                case kTagStdout:
+                    readOutput(stdoutRead_.get(), Stream::Stdout);
+                    break;
+                case kTagStderr:
+                    readOutput(stderrRead_.get(), Stream::Stderr);
+                    break;
+                case kTagPty:
+                    readOutput(ptyMaster_.get(), Stream::Stdout);
+                    break;
+                case kTagStdin:
+                    flushStdin();
+                    break;
+                case kTagListen:
+                    acceptClients();
+                    break;
+                case kTagClient:
+                    onClientEvent(tag >> 8, ev);
+                    break;
+                case kTagRestartTimer:
+                    onRestartTimer();
+                    break;
+                case kTagStopTimer: {
+                    uint64_t x;
+                    if (::read(stopTimer_.get(), &x, sizeof x) > 0 && containerPid_ > 0)
+                        kill(containerPid_, SIGKILL);
+                    break;
+                }
+                case kTagHealthTimer:
+                    startHealthProbe();
+                    break;
+                case kTagHealthTimeout:
+                    onHealthTimeout();
+                    break;
+                case kTagHealthOutput:
+                    onHealthOutput();
+                    break;
+            }
+        }
+        std::erase_if(clients_, [](const std::unique_ptr<Client>& c) { return c->dead; });
+    }
+    // Final answers to stop waiters and attached clients, then the socket goes away.
+    for (auto& c : clients_) finalizeClient(*c);
+    clients_.clear();
+    ::unlink(path("monitor.sock").c_str());
+    return 0;
+}
+
+}  // namespace berth::monitor

@@ -1,0 +1,140 @@
+// berth-monitor's event loop: one process per container, parent (subreaper) of its init.
+// Single-threaded: epoll over a signalfd (SIGCHLD and the terminating signals), the container's
+// stdout/stderr pipes or pty master, the control socket and its clients, and timerfds (restart
+// backoff, stop timeout, healthchecks).
+//
+// Control socket protocol (state-dir/monitor.sock): the client sends one request line, the
+// monitor answers one line ("ok ..." or "error <message>"):
+//   status                       → ok {"status":"running","pid":..,...}  (state.json's content)
+//   start                        → ok            (after --no-start)
+//   stop [SIGNAL [TIMEOUT_S]]    → ok EXITCODE   once the container exited (SIGKILL after the
+//                                  timeout, default 10 s); no restart follows
+//   kill SIGNAL                  → ok            (SIGKILL / the stop signal also cancel restarts)
+//   resize ROWS COLS             → ok            (TIOCSWINSZ on the pty master)
+//   attach [stdin] [stdout] [stderr] [stdin-once]
+//                                → ok, then the stream: without a tty, output framed as Docker's
+//                                  stdcopy (8-byte header: stream 1|2, 0,0,0, size big-endian),
+//                                  with a tty raw bytes; bytes from the client go to the
+//                                  container's stdin. Detach: the client closes the connection.
+//                                  stdin-once: the client's EOF also closes the container's stdin.
+// The monitor exits once the container has exited for good (no restart pending).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/fd.hpp"
+#include "engine/monitor/health.hpp"
+#include "engine/monitor/json_log.hpp"
+#include "engine/monitor/options.hpp"
+
+namespace berth::monitor {
+
+class Monitor {
+public:
+    explicit Monitor(MonitorOptions options);
+    ~Monitor();
+
+    // State dir, signals, log, control socket; then runtime create (and start unless --no-start).
+    // Throws Error naming what failed; a half-created container is deleted again.
+    void setUp();
+    // The event loop; returns when the container exited for good (the monitor's exit code).
+    int run();
+
+    pid_t containerPid() const { return containerPid_; }
+
+private:
+    enum class Status { Created, Running, Restarting, Exited };
+    struct Client;
+
+    // Lifecycle (monitor.cpp)
+    void createContainer();
+    void startContainer();
+    void deleteContainer();
+    void onSignal();
+    void onContainerExit(int waitStatus);
+    bool shouldRestart(int exitCode, int64_t ranNs);
+    void onRestartTimer();
+    void requestStop(int sig, int timeoutSeconds);
+    void finish();
+    void writeState();
+    void writeExitRecord(bool final);
+    std::string stateJson() const;
+    const char* statusName() const;
+
+    // Container output (monitor_io.cpp)
+    void setUpStdio();
+    void readOutput(int fd, Stream stream);
+    void drainOutput();
+    void deliver(Stream stream, const char* data, size_t len);
+    void writeStdin(const char* data, size_t len);
+    void flushStdin();
+    void closeStdin();
+
+    // Control socket (monitor_control.cpp)
+    void acceptClients();
+    void onClientEvent(uint64_t clientId, uint32_t events);
+    bool handleRequest(Client& c, const std::string& line);
+    void sendToClient(Client& c, const char* data, size_t len);
+    void reply(Client& c, const std::string& line);
+    void dropClient(uint64_t clientId);
+    Client* findClient(uint64_t clientId);
+    void updateClientEvents(Client& c);
+    void finalizeClient(Client& c);
+
+    // Healthchecks (monitor_health.cpp)
+    void armHealthTimer(int64_t delayNs);
+    void startHealthProbe();
+    void onHealthOutput();
+    void onHealthExit(int waitStatus);
+    void onHealthTimeout();
+
+    void watch(int fd, uint64_t tag, uint32_t events);
+    void rewatch(int fd, uint64_t tag, uint32_t events);
+    void unwatch(int fd);
+    static void armTimer(int fd, int64_t delayNs);
+    std::string path(const char* name) const { return opts_.stateDir + "/" + name; }
+
+    MonitorOptions opts_;
+    UniqueFd epoll_, signalFd_, listen_;
+    UniqueFd restartTimer_, stopTimer_, healthTimer_, healthTimeout_;
+    std::unique_ptr<JsonLogWriter> log_;
+
+    // Non-tty stdio: the monitor keeps both ends so a restarted container gets the same pipes.
+    UniqueFd stdoutRead_, stdoutWrite_, stderrRead_, stderrWrite_;
+    UniqueFd stdinRead_, stdinWrite_;
+    UniqueFd ptyMaster_;  // tty: from the console socket, one per create
+    std::string stdinPending_;
+    bool closeStdinWhenFlushed_ = false;
+
+    Status status_ = Status::Created;
+    pid_t containerPid_ = -1;
+    int64_t startedAtNs_ = 0, finishedAtNs_ = 0;
+    int exitCode_ = 0;
+    int exitSignal_ = 0;
+    int restartCount_ = 0;
+    int64_t backoffNs_ = 0;
+    bool manualStop_ = false;
+    bool done_ = false;
+    std::string error_;
+
+    std::vector<std::unique_ptr<Client>> clients_;
+    uint64_t nextClientId_ = 1;
+
+    HealthState health_;
+    pid_t healthPid_ = -1;
+    UniqueFd healthOutput_;
+    int64_t healthStartNs_ = 0;
+    std::string healthText_;
+    bool healthTimedOut_ = false;
+};
+
+// Reads /proc/<pid>/stat's start time (clock ticks since boot), and its state letter into *state
+// if given; 0 if the process is gone.
+uint64_t processStartTime(pid_t pid, char* state = nullptr);
+
+}  // namespace berth::monitor

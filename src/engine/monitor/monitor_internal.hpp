@@ -1,0 +1,54 @@
+// Pieces shared by the monitor's source files (not part of its interface).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/fd.hpp"
+#include "engine/monitor/monitor.hpp"
+
+namespace berth::monitor {
+
+// epoll tags: low byte the kind, the rest a client id.
+enum : uint64_t {
+    kTagSignal = 1,
+    kTagStdout,
+    kTagStderr,
+    kTagPty,
+    kTagStdin,
+    kTagListen,
+    kTagClient,
+    kTagRestartTimer,
+    kTagStopTimer,
+    kTagHealthTimer,
+    kTagHealthTimeout,
+    kTagHealthOutput,
+};
+
+// Cap on what the monitor buffers for one client or for stdin before pushing back.
+constexpr size_t kMaxPending = 1 << 20;
+
+struct Monitor::Client {
+    uint64_t id = 0;
+    UniqueFd fd;
+    std::string in;   // request bytes until the first newline
+    std::string out;  // output the socket did not take yet
+    bool attached = false;
+    bool wantStdin = false, wantStdout = false, wantStderr = false, stdinOnce = false;
+    bool inputClosed = false;
+    bool waitingForStop = false;
+    bool closeWhenFlushed = false;
+    bool dead = false;  // dropped; erased after the current epoll batch
+    uint32_t events = 0;  // what epoll watches now
+};
+
+void setNonBlocking(int fd);
+// Everything readable now from a non-blocking fd (bounded); for error text and exit draining.
+std::string drainFd(int fd);
+std::string trimRight(std::string s);
+// accept4 with a timeout in ms; an invalid fd when nothing connected in time.
+UniqueFd acceptWithTimeout(int listenFd, int timeoutMs);
+// A line in the monitor's own diagnostics (stderr: state-dir/monitor.log once detached).
+void diag(const std::string& message);
+
+}  // namespace berth::monitor

@@ -1,0 +1,105 @@
+#include "engine/monitor/monitor_main.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/file_io.hpp"
+#include "engine/monitor/json_out.hpp"
+#include "engine/monitor/monitor.hpp"
+#include "engine/monitor/monitor_internal.hpp"
+
+namespace berth::monitor {
+namespace {
+
+void report(int syncFd, const std::string& json) {
+    if (syncFd < 0) return;
+    std::string line = json + "\n";
+    (void)!::write(syncFd, line.data(), line.size());
+    ::close(syncFd);
+}
+
+// Double fork: the process the engine spawned exits at once (so nobody has to reap us), the
+// middle one starts a new session, the grandchild (no session leader: it can never acquire a
+// controlling terminal) is the monitor, reparented to init or the engine's subreaper.
+void detach() {
+    pid_t pid = fork();
+    if (pid < 0) throw SysError("fork");
+    if (pid > 0) _exit(0);
+    setsid();
+    pid = fork();
+    if (pid < 0) _exit(1);
+    if (pid > 0) _exit(0);
+}
+
+// stdin/stdout to /dev/null, stderr to state-dir/monitor.log: the caller's terminal or pipes
+// must not be held open by a process that outlives it.
+void redirectStdio(const std::string& stateDir) {
+    int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    int logFd = ::open((stateDir + "/monitor.log").c_str(),
+                       O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (null >= 0) {
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(logFd >= 0 ? logFd : null, 2);
+    }
+    if (null > 2) ::close(null);
+    if (logFd > 2) ::close(logFd);
+}
+
+}  // namespace
+
+int monitorMain(int argc, char** argv) {
+    MonitorOptions opts;
+    try {
+        opts = MonitorOptions::parse(std::vector<std::string>(argv + 1, argv + argc));
+    } catch (const Error& e) {
+        std::string msg = std::string("berth-monitor: ") + e.what() + "\n";
+        (void)!::write(2, msg.data(), msg.size());
+        // Still tell a waiting engine why.
+        for (int i = 1; i + 1 < argc; ++i)
+            if (std::string(argv[i]) == "--sync-fd")
+                report(atoi(argv[i + 1]), JsonOut().boolean("ok", false).str("error", e.what()).done());
+        return 2;
+    }
+    if (opts.syncFd >= 0 && opts.syncFd <= 2) {
+        opts.syncFd = fcntl(opts.syncFd, F_DUPFD_CLOEXEC, 3);  // stdio is redirected below
+    } else if (opts.syncFd >= 0) {
+        fcntl(opts.syncFd, F_SETFD, FD_CLOEXEC);  // never into the container
+    }
+    try {
+        mkdirAll(opts.stateDir, 0700);
+        if (!opts.foreground) {
+            detach();
+            redirectStdio(opts.stateDir);
+        }
+    } catch (const Error& e) {
+        report(opts.syncFd, JsonOut().boolean("ok", false).str("error", e.what()).done());
+        return 1;
+    }
+    Monitor monitor(opts);
+    try {
+        monitor.setUp();
+    } catch (const Error& e) {
+        diag(e.what());
+        ::unlink((opts.stateDir + "/monitor.sock").c_str());
+        report(opts.syncFd, JsonOut().boolean("ok", false).str("error", e.what()).done());
+        return 1;
+    }
+    report(opts.syncFd, JsonOut()
+                            .boolean("ok", true)
+                            .num("pid", monitor.containerPid())
+                            .num("monitorPid", getpid())
+                            .done());
+    try {
+        return monitor.run();
+    } catch (const Error& e) {
+        diag(e.what());
+        return 1;
+    }
+}
+
+}  // namespace berth::monitor

@@ -1,0 +1,227 @@
+#include "engine/monitor/options.hpp"
+
+#include <signal.h>
+#include <string.h>
+
+#include <cctype>
+#include <cstdlib>
+
+#include "common/error.hpp"
+
+namespace berth::monitor {
+namespace {
+
+bool parseInt64(const std::string& text, int64_t& out) {
+    if (text.empty()) return false;
+    char* end = nullptr;
+    errno = 0;
+    long long v = strtoll(text.c_str(), &end, 10);
+    if (errno != 0 || *end != '\0') return false;
+    out = v;
+    return true;
+}
+
+int parsePositiveInt(const std::string& flag, const std::string& text, int min) {
+    int64_t v;
+    if (!parseInt64(text, v) || v < min || v > 1'000'000'000)
+        throw Error("invalid value \"" + text + "\" for " + flag);
+    return static_cast<int>(v);
+}
+
+std::string formatDuration(int64_t ns) { return std::to_string(ns) + "ns"; }
+
+struct SignalName {
+    const char* name;
+    int number;
+};
+constexpr SignalName kSignals[] = {
+    {"HUP", SIGHUP},     {"INT", SIGINT},       {"QUIT", SIGQUIT},   {"ILL", SIGILL},
+    {"TRAP", SIGTRAP},   {"ABRT", SIGABRT},     {"IOT", SIGIOT},     {"BUS", SIGBUS},
+    {"FPE", SIGFPE},     {"KILL", SIGKILL},     {"USR1", SIGUSR1},   {"SEGV", SIGSEGV},
+    {"USR2", SIGUSR2},   {"PIPE", SIGPIPE},     {"ALRM", SIGALRM},   {"TERM", SIGTERM},
+    {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD},   {"CONT", SIGCONT},   {"STOP", SIGSTOP},
+    {"TSTP", SIGTSTP},   {"TTIN", SIGTTIN},     {"TTOU", SIGTTOU},   {"URG", SIGURG},
+    {"XCPU", SIGXCPU},   {"XFSZ", SIGXFSZ},     {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
+    {"WINCH", SIGWINCH}, {"IO", SIGIO},         {"PWR", SIGPWR},     {"SYS", SIGSYS},
+};
+
+}  // namespace
+
+RestartPolicy RestartPolicy::parse(const std::string& text) {
+    RestartPolicy p;
+    if (text.empty() || text == "no") return p;
+    if (text == "always") {
+        p.kind = Kind::Always;
+        return p;
+    }
+    if (text == "unless-stopped") {
+        p.kind = Kind::UnlessStopped;
+        return p;
+    }
+    if (text.rfind("on-failure", 0) == 0) {
+        p.kind = Kind::OnFailure;
+        if (text.size() == 10) return p;
+        int64_t n;
+        if (text[10] == ':' && parseInt64(text.substr(11), n) && n >= 0 && n < 1'000'000) {
+            p.maxRetries = static_cast<int>(n);
+            return p;
+        }
+        throw Error("invalid restart policy \"" + text + "\": maximum retry count must be a "
+                    "non-negative integer");
+    }
+    throw Error("invalid restart policy \"" + text +
+                "\": expected no, on-failure[:max-retries], always or unless-stopped");
+}
+
+std::string RestartPolicy::toString() const {
+    switch (kind) {
+        case Kind::No:
+            return "no";
+        case Kind::Always:
+            return "always";
+        case Kind::UnlessStopped:
+            return "unless-stopped";
+        case Kind::OnFailure:
+            return maxRetries ? "on-failure:" + std::to_string(maxRetries) : "on-failure";
+    }
+    return "no";
+}
+
+int64_t parseDuration(const std::string& text) {
+    if (text.empty()) throw Error("invalid duration \"\"");
+    if (text == "0") return 0;
+    int64_t total = 0;
+    size_t i = 0;
+    while (i < text.size()) {
+        size_t start = i;
+        while (i < text.size() && (isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+            ++i;
+        if (i == start) throw Error("invalid duration \"" + text + "\"");
+        double value = strtod(text.substr(start, i - start).c_str(), nullptr);
+        size_t unitStart = i;
+        while (i < text.size() && isalpha(static_cast<unsigned char>(text[i]))) ++i;
+        std::string unit = text.substr(unitStart, i - unitStart);
+        double mult;
+        if (unit == "ns") mult = 1;
+        else if (unit == "us" || unit == "µs") mult = 1e3;
+        else if (unit == "ms") mult = 1e6;
+        else if (unit == "s") mult = 1e9;
+        else if (unit == "m") mult = 60e9;
+        else if (unit == "h") mult = 3600e9;
+        else throw Error("invalid duration \"" + text + "\": unknown unit \"" + unit + "\"");
+        total += static_cast<int64_t>(value * mult);
+    }
+    return total;
+}
+
+int64_t parseByteSize(const std::string& text) {
+    if (text.empty()) throw Error("invalid size \"\"");
+    std::string digits = text;
+    int64_t mult = 1;
+    char last = static_cast<char>(tolower(static_cast<unsigned char>(text.back())));
+    if (last == 'b' && text.size() > 1) {  // "10mb", "10b"
+        digits.pop_back();
+        last = static_cast<char>(tolower(static_cast<unsigned char>(digits.back())));
+    }
+    if (last == 'k' || last == 'm' || last == 'g') {
+        mult = last == 'k' ? 1024 : last == 'm' ? 1024 * 1024 : 1024LL * 1024 * 1024;
+        digits.pop_back();
+    }
+    int64_t v;
+    if (!parseInt64(digits, v) || v <= 0) throw Error("invalid size \"" + text + "\"");
+    return v * mult;
+}
+
+int parseSignal(const std::string& text) {
+    int64_t n;
+    if (parseInt64(text, n)) {
+        if (n < 1 || n >= NSIG) throw Error("invalid signal \"" + text + "\"");
+        return static_cast<int>(n);
+    }
+    std::string name = text;
+    for (auto& c : name) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+    if (name.rfind("SIG", 0) == 0) name = name.substr(3);
+    for (const auto& s : kSignals)
+        if (name == s.name) return s.number;
+    throw Error("invalid signal \"" + text + "\"");
+}
+
+MonitorOptions MonitorOptions::parse(const std::vector<std::string>& args) {
+    MonitorOptions o;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& flag = args[i];
+        auto value = [&]() -> const std::string& {
+            if (i + 1 >= args.size()) throw Error("flag " + flag + " needs a value");
+            return args[++i];
+        };
+        if (flag == "--id") o.id = value();
+        else if (flag == "--bundle") o.bundle = value();
+        else if (flag == "--runtime") o.runtime = value();
+        else if (flag == "--runtime-root") o.runtimeRoot = value();
+        else if (flag == "--runtime-arg") o.runtimeArgs.push_back(value());
+        else if (flag == "--state-dir") o.stateDir = value();
+        else if (flag == "--log-path") o.logPath = value();
+        else if (flag == "--log-max-size") o.logMaxSize = withContext("--log-max-size", [&] {
+                return parseByteSize(value());
+            });
+        else if (flag == "--log-max-file") o.logMaxFiles = parsePositiveInt(flag, value(), 1);
+        else if (flag == "--terminal") o.terminal = true;
+        else if (flag == "--stdin") o.openStdin = true;
+        else if (flag == "--no-start") o.noStart = true;
+        else if (flag == "--restart") o.restart = RestartPolicy::parse(value());
+        else if (flag == "--stop-signal") o.stopSignal = withContext(flag, [&] {
+                return parseSignal(value());
+            });
+        else if (flag == "--health-cmd") o.health.command.push_back(value());
+        else if (flag == "--health-shell") o.health.command = {"/bin/sh", "-c", value()};
+        else if (flag == "--health-interval") o.health.intervalNs = withContext(flag, [&] {
+                return parseDuration(value());
+            });
+        else if (flag == "--health-timeout") o.health.timeoutNs = withContext(flag, [&] {
+                return parseDuration(value());
+            });
+        else if (flag == "--health-start-period") o.health.startPeriodNs = withContext(flag, [&] {
+                return parseDuration(value());
+            });
+        else if (flag == "--health-retries") o.health.retries = parsePositiveInt(flag, value(), 1);
+        else if (flag == "--sync-fd") o.syncFd = parsePositiveInt(flag, value(), 0);
+        else if (flag == "--foreground") o.foreground = true;
+        else throw Error("unknown flag \"" + flag + "\"");
+    }
+    const char* missing = o.id.empty()         ? "--id"
+                          : o.bundle.empty()   ? "--bundle"
+                          : o.runtime.empty()  ? "--runtime"
+                          : o.stateDir.empty() ? "--state-dir"
+                          : o.logPath.empty()  ? "--log-path"
+                                               : nullptr;
+    if (missing) throw Error(std::string("missing required flag ") + missing);
+    if (o.health.intervalNs <= 0 || o.health.timeoutNs <= 0)
+        throw Error("--health-interval and --health-timeout must be positive");
+    return o;
+}
+
+std::vector<std::string> MonitorOptions::toArgs() const {
+    std::vector<std::string> a{"--id",        id,        "--bundle",   bundle,  "--runtime",
+                               runtime,       "--state-dir", stateDir, "--log-path", logPath};
+    if (!runtimeRoot.empty()) a.insert(a.end(), {"--runtime-root", runtimeRoot});
+    for (const auto& r : runtimeArgs) a.insert(a.end(), {"--runtime-arg", r});
+    if (logMaxSize > 0) a.insert(a.end(), {"--log-max-size", std::to_string(logMaxSize)});
+    if (logMaxFiles != 1) a.insert(a.end(), {"--log-max-file", std::to_string(logMaxFiles)});
+    if (terminal) a.push_back("--terminal");
+    if (openStdin) a.push_back("--stdin");
+    if (noStart) a.push_back("--no-start");
+    if (restart.kind != RestartPolicy::Kind::No) a.insert(a.end(), {"--restart", restart.toString()});
+    if (stopSignal != SIGTERM) a.insert(a.end(), {"--stop-signal", std::to_string(stopSignal)});
+    if (!health.command.empty()) {
+        for (const auto& c : health.command) a.insert(a.end(), {"--health-cmd", c});
+        a.insert(a.end(), {"--health-interval", formatDuration(health.intervalNs), "--health-timeout",
+                           formatDuration(health.timeoutNs), "--health-start-period",
+                           formatDuration(health.startPeriodNs), "--health-retries",
+                           std::to_string(health.retries)});
+    }
+    if (syncFd >= 0) a.insert(a.end(), {"--sync-fd", std::to_string(syncFd)});
+    if (foreground) a.push_back("--foreground");
+    return a;
+}
+
+}  // namespace berth::monitor

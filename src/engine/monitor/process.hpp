@@ -1,0 +1,38 @@
+// Spawning the runtime (create/start/delete/exec) from the monitor.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/monitor/options.hpp"
+
+namespace berth::monitor {
+
+struct ChildStdio {
+    int in = -1;  // -1: /dev/null
+    int out = -1;
+    int err = -1;
+};
+
+// fork + execv argv[0] with the given stdio; the child starts with an empty signal mask and
+// default dispositions. Throws SysError if fork or exec fails (exec errors come back over a
+// close-on-exec pipe).
+pid_t spawnProcess(const std::vector<std::string>& argv, const ChildStdio& stdio);
+
+struct RunResult {
+    int status = 0;      // wait status
+    std::string output;  // stdout and stderr together
+};
+// Runs argv to completion, capturing its output; waits for that pid only.
+RunResult runCaptured(const std::vector<std::string>& argv);
+
+// <runtime> [--root R] [runtime args...] <verb args...>
+std::vector<std::string> runtimeCommand(const MonitorOptions& o,
+                                        std::initializer_list<std::string> verbArgs);
+
+// Text of a wait status: "exit status 1", "killed by signal 9".
+std::string describeWaitStatus(int status);
+
+}  // namespace berth::monitor
