@@ -1,8 +1,11 @@
 // `delete [--force] <id>`: a container that is not stopped is an error and stays untouched
 // (runtime.md#delete); --force kills it first. Deleting an unknown id is an error, except
 // with --force (runc: nothing to do).
+#include <signal.h>
+
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "runtime/cgroups/container_cgroup.hpp"
 #include "runtime/cli/verbs.hpp"
 
 namespace berth::runtime::cli {
@@ -29,6 +32,13 @@ int cmdDelete(Context& ctx, const Args& argv) {
         if (!force)
             throw Error("cannot delete container " + id + " that is not stopped: it is " +
                         statusName(st));
+        // Without its own pid namespace the init's death doesn't end the other processes.
+        if (!state.newPidNamespace) {
+            try {
+                if (auto cg = cgroups::loadContainerCgroup(store.dir(id))) cg->killAll(SIGKILL);
+            } catch (const std::exception&) {
+            }
+        }
         killAndWait(state);
     }
     destroyContainer(store, state);

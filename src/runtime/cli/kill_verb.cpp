@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include "common/error.hpp"
+#include "runtime/cgroups/container_cgroup.hpp"
 #include "runtime/cli/verbs.hpp"
 
 namespace berth::runtime::cli {
@@ -19,8 +20,13 @@ int cmdKill(Context& ctx, const Args& argv) {
     ContainerStatus st = store.status(state);
     if (st == ContainerStatus::Stopped)
         throw Error("cannot kill container " + id + ": it is stopped", ESRCH);
-    // --all (issue 3 wires the cgroup): with its own pid namespace, signalling the init is
-    // enough for SIGKILL, since every process dies with it.
+    // --all: every process of the container's cgroup (runc's semantics).
+    if (args.has("all")) {
+        if (auto cg = cgroups::loadContainerCgroup(store.dir(id))) {
+            cg->killAll(sig);
+            return 0;
+        }
+    }
     signalInit(state, sig);
     return 0;
 }

@@ -7,7 +7,10 @@
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "common/log.hpp"
+#include "runtime/cgroups/container_cgroup.hpp"
 #include "runtime/cli/verbs.hpp"
+#include "runtime/hooks/hook_runner.hpp"
+#include "runtime/hooks/saved_hooks.hpp"
 
 namespace berth::runtime::cli {
 
@@ -37,6 +40,7 @@ CreateResult launchFromBundle(Context& ctx, const ParsedArgs& args, const std::s
     StateStore::validateId(id);
     LaunchOptions opts;
     opts.id = id;
+    opts.stateRoot = ctx.global.root;
     opts.bundle = absolutePath(args.get("bundle", "."));
     opts.pidFile = args.get("pid-file");
     if (!opts.pidFile.empty() && opts.pidFile[0] != '/') {
@@ -71,8 +75,29 @@ CreateResult launchFromBundle(Context& ctx, const ParsedArgs& args, const std::s
 }
 
 void destroyContainer(const StateStore& store, const ContainerState& state) {
-    // Hook points (issue 3): poststop hooks (warnings only), then the cgroup is removed.
+    std::string dir = store.dir(state.id);
+    // poststop hooks: after the container is gone, failures are warnings (runtime.md step 12).
+    try {
+        if (auto hooks = loadLaterHooks(dir))
+            runHooks(*hooks, HookStage::Poststop, hookState(state, "stopped").dump());
+    } catch (const std::exception& e) {
+        logWarn(std::string("poststop hooks: ") + e.what());
+    }
+    try {
+        if (auto cg = cgroups::loadContainerCgroup(dir)) cg->destroy();
+    } catch (const std::exception& e) {
+        logWarn(std::string("remove the cgroup of ") + state.id + ": " + e.what());
+    }
     store.remove(state.id);
+}
+
+void runPoststart(const StateStore& store, const ContainerState& state) {
+    try {
+        if (auto hooks = loadLaterHooks(store.dir(state.id)))
+            runHooks(*hooks, HookStage::Poststart, hookState(state, "running").dump());
+    } catch (const std::exception& e) {
+        logWarn(std::string("poststart hooks: ") + e.what());
+    }
 }
 
 int parseSignal(const std::string& s) {

@@ -46,7 +46,7 @@ int cmdRun(Context& ctx, const Args& argv) {
         state.started = true;
         store.save(state);
     }
-    // Hook point (issue 3): poststart hooks.
+    runPoststart(store, state);
     if (detach) return 0;
     int code = waitForwardingSignals(state.pid, master.get());
     if (!args.has("keep")) {

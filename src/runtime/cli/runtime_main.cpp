@@ -27,6 +27,11 @@ const char* kUsage =
     "  run <id> --bundle DIR  create + start + wait [-d] [--keep]\n"
     "  spec [--rootless]      write a default config.json\n"
     "  list [--format json]   list containers\n"
+    "  pause <id> / resume <id>  freeze / thaw the container's cgroup\n"
+    "  ps [--format json] <id>   the container's processes\n"
+    "  update <id> [-r FILE] [--memory N ...]  change live cgroup limits\n"
+    "  events [--stats] <id>  stats and OOM events as JSON lines\n"
+    "  features               the runtime-spec features document\n"
     "\n"
     "global flags:\n"
     "  --root DIR             state directory (default /run/berth-runtime)\n"
@@ -40,7 +45,8 @@ VerbFn findVerb(const std::string& v) {
     static const std::pair<const char*, VerbFn> verbs[] = {
         {"create", cmdCreate}, {"start", cmdStart}, {"state", cmdState}, {"kill", cmdKill},
         {"delete", cmdDelete}, {"run", cmdRun},     {"spec", cmdSpec},   {"list", cmdList},
-        {"ps", nullptr}};
+        {"pause", cmdPause},   {"resume", cmdResume}, {"ps", cmdPs},     {"update", cmdUpdate},
+        {"events", cmdEvents}, {"features", cmdFeatures}};
     for (auto& [n, f] : verbs)
         if (v == n) return f;
     return nullptr;

@@ -10,7 +10,7 @@ int cmdStart(Context& ctx, const Args& argv) {
     ContainerLock lock = store.lock(id);
     ContainerState state = store.load(id);
     startCreated(store, state);
-    // Hook point (issue 3): poststart hooks (warnings only).
+    runPoststart(store, state);
     return 0;
 }
 

@@ -21,6 +21,12 @@ int cmdDelete(Context& ctx, const Args& args);
 int cmdRun(Context& ctx, const Args& args);
 int cmdSpec(Context& ctx, const Args& args);
 int cmdList(Context& ctx, const Args& args);
+int cmdPause(Context& ctx, const Args& args);
+int cmdResume(Context& ctx, const Args& args);
+int cmdPs(Context& ctx, const Args& args);
+int cmdUpdate(Context& ctx, const Args& args);
+int cmdEvents(Context& ctx, const Args& args);
+int cmdFeatures(Context& ctx, const Args& args);
 
 // Shared by create and run: config.json → plan → state dir → createContainer. On failure
 // the state dir is removed again. Flags: --bundle/-b, --pid-file, --console-socket,
@@ -31,6 +37,9 @@ const std::vector<FlagSpec>& createFlags();
 
 // Shared by delete and run: poststop hooks, cgroup removal, the state dir.
 void destroyContainer(const StateStore& store, const ContainerState& state);
+
+// poststart hooks of a started container (warnings only).
+void runPoststart(const StateStore& store, const ContainerState& state);
 
 // "KILL", "SIGKILL", "9" → 9. Throws on an unknown name.
 int parseSignal(const std::string& s);

@@ -15,7 +15,12 @@
 #include "runtime/container/namespaces.hpp"
 #include "runtime/container/process_setup.hpp"
 #include "runtime/container/sync_socket.hpp"
+#include "runtime/hooks/hook_runner.hpp"
 #include "runtime/linux/rootfs.hpp"
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
 
 namespace berth::runtime {
 namespace {
@@ -25,11 +30,24 @@ struct CloneArgs {  // struct clone_args (linux/sched.h), version 2
         set_tid, set_tid_size, cgroup;
 };
 
-void expect(int fd, SyncMsg want) {
+std::string expect(int fd, SyncMsg want) {
     SyncMessage m = syncRecv(fd);
     if (m.eof) ::_exit(1);  // the runtime died or gave up: nothing to report to
     if (m.type == SyncMsg::Error) ::_exit(1);
     if (m.type != want) throw Error("init: unexpected message from the runtime");
+    return std::move(m.payload);
+}
+
+// Loads the filter; with SCMP_ACT_NOTIFY the listener fd goes to the runtime, which hands it
+// to linux.seccomp.listenerPath.
+void loadFilter(const CompiledSeccomp& filter, int sync) {
+    int r = loadSeccomp(filter);
+    if (r < 0) throw Error("linux.seccomp: load the filter", -r);
+    if (r > 0) {
+        syncSend(sync, SyncMsg::Seccomp);
+        sendFd(sync, r, "seccomp");
+        ::close(r);
+    }
 }
 
 // Signals the runtime may send a `created` container: the init is pid 1 of its namespace
@@ -88,7 +106,7 @@ void stageOne(const LaunchPlan& plan, int sync) {
 void runInit(const LaunchPlan& plan, const InitFds& fds) {
     const oci::Process& proc = *plan.spec.process;
     if (plan.twoStage) stageOne(plan, fds.sync);
-    expect(fds.sync, SyncMsg::Go);
+    std::string hookState = expect(fds.sync, SyncMsg::Go);
     for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) ::signal(sig, exitOnSignal);
     if (plan.newUser && !plan.twoStage) becomeNamespaceRoot(plan);
     if (plan.newCgroup && ::unshare(CLONE_NEWCGROUP) < 0) throw SysError("unshare cgroup namespace");
@@ -125,7 +143,8 @@ void runInit(const LaunchPlan& plan, const InitFds& fds) {
         syncSend(fds.sync, SyncMsg::Hooks);
         expect(fds.sync, SyncMsg::HooksDone);
     }
-    // Hook point (issue 3): createContainer hooks run here, in the container's namespaces.
+    // createContainer: in the container's namespaces, before pivot_root (runtime.md step 7).
+    runHooks(plan.spec.hooks, HookStage::CreateContainer, hookState);
     enterRootfs(plan.spec, ctx);
     if (slave) {
         attachConsole(slave.get());
@@ -135,7 +154,14 @@ void runInit(const LaunchPlan& plan, const InitFds& fds) {
     // checked to be inside the container root.
     closeLeakedFds({fds.sync, fds.fifo}, plan.options.preserveFds);
     enterCwd(plan);
+    // seccomp (runc's order): with no_new_privs as close to execve as possible; without it
+    // while CAP_SYS_ADMIN is still held, i.e. before the capabilities are dropped. A notify
+    // filter is loaded before Ready so the runtime can still pass its listener on.
+    const CompiledSeccomp* filter = plan.seccomp ? &*plan.seccomp : nullptr;
+    bool loadLate = filter && plan.noNewPrivileges && !filter->notify;
+    if (filter && !plan.noNewPrivileges) loadFilter(*filter, fds.sync);
     applyUserAndCapabilities(plan);
+    if (filter && plan.noNewPrivileges && filter->notify) loadFilter(*filter, fds.sync);
     std::string exe = findExecutable(plan);
 
     syncSend(fds.sync, SyncMsg::Ready);
@@ -152,15 +178,28 @@ void runInit(const LaunchPlan& plan, const InitFds& fds) {
         (void)!::read(fds.fifo, &c, 1);
         ::close(fds.fifo);
     }
-    // Hook point (issue 3): startContainer hooks, then the seccomp filter last.
+    try {
+        // startContainer: in the container, after start, before the process (step 9 of start).
+        runHooks(plan.spec.hooks, HookStage::StartContainer, hookState);
+        if (loadLate) loadFilter(*filter, fds.sync);
+    } catch (const std::exception& e) {
+        if (plan.options.foreground) throw;
+        std::string line = std::string("berth-runtime: ") + e.what() + "\n";
+        (void)!::write(2, line.data(), line.size());
+        ::_exit(1);
+    }
     execContainerProcess(plan, exe, fds.sync, plan.options.foreground);
 }
 
 }  // namespace
 
-pid_t cloneProcess(unsigned long long flags) {
+pid_t cloneProcess(unsigned long long flags, int cgroupFd) {
     CloneArgs args{};
     args.flags = flags;
+    if (cgroupFd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = uint64_t(cgroupFd);
+    }
     // With CLONE_PARENT the child's exit signal is the caller's own (clone3 refuses one).
     args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
     return pid_t(::syscall(SYS_clone3, &args, sizeof args));

@@ -17,6 +17,7 @@ struct InitFds {
 [[noreturn]] void containerInit(const LaunchPlan& plan, const InitFds& fds);
 
 // clone3(2) with `flags` and exit signal SIGCHLD: like fork(), returns 0 in the child.
-pid_t cloneProcess(unsigned long long flags);
+// cgroupFd >= 0: CLONE_INTO_CGROUP, the child starts in that cgroup2 directory.
+pid_t cloneProcess(unsigned long long flags, int cgroupFd = -1);
 
 }  // namespace berth::runtime

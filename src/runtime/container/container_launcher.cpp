@@ -19,6 +19,7 @@
 #include "runtime/container/namespaces.hpp"
 #include "runtime/container/sync_socket.hpp"
 #include "runtime/hooks/hook_runner.hpp"
+#include "runtime/hooks/saved_hooks.hpp"
 
 namespace berth::runtime {
 namespace {
@@ -35,6 +36,22 @@ struct ChildGuard {
     void dismiss() { pids.clear(); }
 };
 
+// Removes the cgroup of a failed create (after ChildGuard killed its processes).
+struct CgroupGuard {
+    std::unique_ptr<cgroups::CgroupManager> manager;
+    ~CgroupGuard() {
+        if (!manager) return;
+        try {
+            manager->destroy();
+        } catch (const std::exception& e) {
+            logWarn(std::string("remove the cgroup of a failed create: ") + e.what());
+        }
+    }
+    void dismiss() { manager.reset(); }
+};
+
+bool hasLaterHooks(const oci::Hooks& h) { return !h.poststart.empty() || !h.poststop.empty(); }
+
 SyncMessage recvFromInit(int fd) {
     SyncMessage m = syncRecv(fd);
     if (m.eof) throw Error("container init exited during setup");
@@ -42,14 +59,14 @@ SyncMessage recvFromInit(int fd) {
     return m;
 }
 
+}  // namespace
+
 nlohmann::json hookState(const ContainerState& s, const char* status) {
     nlohmann::json j{{"ociVersion", s.ociVersion}, {"id", s.id},   {"status", status},
                      {"pid", s.pid},               {"bundle", s.bundle}};
     if (!s.annotations.empty()) j["annotations"] = s.annotations;
     return j;
 }
-
-}  // namespace
 
 CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
     const auto& opts = plan.options;
@@ -77,17 +94,25 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
         if (!fifo) throw SysError("open " + path);
     }
     SyncPair sync = SyncPair::make();
-    // Hook point (issue 3): the cgroup is planned and set up here, before the clone
-    // (clone3 CLONE_INTO_CGROUP on v2), so no user code runs outside it.
+    // The cgroup exists with its limits before the init does; on v2 (or a hybrid host's
+    // unified hierarchy) the init is cloned straight into it (clone3 CLONE_INTO_CGROUP), so
+    // no user code ever runs outside it.
+    CgroupGuard cgroup;
+    if (plan.cgroup) cgroup.manager = cgroups::setupContainerCgroup(*plan.cgroup);
+    UniqueFd into;
+    if (cgroup.manager && !plan.twoStage) into = cgroup.manager->cloneIntoFd();
     unsigned long long flags = plan.twoStage ? 0 : (unsigned long long)plan.newFlags;
-    ChildGuard guard;
-    pid_t child = cloneProcess(flags);
+    ChildGuard guard;  // declared after the cgroup: processes die before it is removed
+    pid_t child = cloneProcess(flags, into ? into.get() : -1);
+    bool clonedInto = into && child >= 0;
+    if (child < 0 && into) child = cloneProcess(flags);  // e.g. EBUSY: join by cgroup.procs
     if (child < 0) throw SysError("clone the container init (namespaces " + std::to_string(flags) + ")");
     if (child == 0) {
         sync.parent.reset();
         containerInit(plan, InitFds{sync.child.get(), fifo.get(), console.get()});
     }
     guard.pids.push_back(child);
+    into.reset();
     sync.child.reset();
     fifo.reset();
     console.reset();
@@ -116,23 +141,35 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
     }
     state.pid = init;
     state.pidStartTime = processStartTime(init);
-    // Hook point (issue 3): on v1 (or without CLONE_INTO_CGROUP) the init joins its cgroup here.
-    syncSend(fd, SyncMsg::Go);
+    if (cgroup.manager) {
+        withContext("cgroup", [&] { cgroup.manager->addProcess(init, clonedInto); });
+        cgroups::saveContainerCgroup(store.dir(opts.id), *cgroup.manager);
+    }
+    std::string creating = hookState(state, "creating").dump();
+    syncSend(fd, SyncMsg::Go, creating);
     for (;;) {
         SyncMessage m = recvFromInit(fd);
         if (m.type == SyncMsg::Ready) break;
         if (m.type == SyncMsg::Hooks) {
-            std::string st = hookState(state, "creating").dump();
-            runHooks(plan.spec.hooks, HookStage::Prestart, st);
-            runHooks(plan.spec.hooks, HookStage::CreateRuntime, st);
+            runHooks(plan.spec.hooks, HookStage::Prestart, creating);
+            runHooks(plan.spec.hooks, HookStage::CreateRuntime, creating);
             syncSend(fd, SyncMsg::HooksDone);
+            continue;
+        }
+        if (m.type == SyncMsg::Seccomp) {
+            UniqueFd listener = recvFd(fd);
+            const auto& sc = *plan.seccomp;
+            sendSeccompListenerFd(sc.listenerPath, listener.get(), hookState(state, "creating"),
+                                  init, sc.listenerMetadata);
             continue;
         }
         throw Error("container init: unexpected message");
     }
+    if (hasLaterHooks(plan.spec.hooks)) saveLaterHooks(store.dir(opts.id), plan.spec.hooks);
     store.save(state);
     if (!opts.pidFile.empty()) writeFileAtomic(opts.pidFile, std::to_string(init), 0644);
     guard.dismiss();
+    cgroup.dismiss();
     CreateResult r;
     r.terminal = plan.terminal;
     r.state = std::move(state);

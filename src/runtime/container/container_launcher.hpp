@@ -38,6 +38,9 @@ int waitForwardingSignals(pid_t pid, int master = -1);
 // Blocks the signals `run` forwards (before clone, so none is lost); the init unblocks.
 void blockForwardedSignals();
 
+// The state document hooks get on stdin (runtime.md#state) with the given status.
+nlohmann::json hookState(const ContainerState& state, const char* status);
+
 // Sends sig to the container's init, checking it's still the recorded process.
 void signalInit(const ContainerState& state, int sig);
 

@@ -10,6 +10,7 @@
 #include "common/strings.hpp"
 #include "oci/capabilities.hpp"
 #include "runtime/container/namespaces.hpp"
+#include "runtime/seccomp/seccomp_cache.hpp"
 
 namespace berth::runtime {
 namespace {
@@ -93,6 +94,14 @@ LaunchPlan planLaunch(oci::Spec spec, std::string rootfs, LaunchOptions options)
         throw Error("process.terminal: a terminal needs --console-socket when detached");
     p.runtimeHooks = !spec.hooks.prestart.empty() || !spec.hooks.createRuntime.empty();
     planNamespaces(spec, p);
+    if (spec.linux) {
+        p.cgroup = cgroups::planContainerCgroup(spec, options.id);
+        if (spec.linux->seccomp) {
+            std::string cache = options.stateRoot.empty() ? "" : options.stateRoot + "/seccomp-cache";
+            p.seccomp = compileSeccompCached(*spec.linux->seccomp,
+                                             seccompOptionsFromAnnotations(spec.annotations), cache);
+        }
+    }
     p.spec = std::move(spec);
     p.rootfs = std::move(rootfs);
     p.options = std::move(options);

@@ -13,12 +13,15 @@
 
 #include "common/fd.hpp"
 #include "oci/runtime_spec.hpp"
+#include "runtime/cgroups/container_cgroup.hpp"
+#include "runtime/seccomp/seccomp_filter.hpp"
 
 namespace berth::runtime {
 
 struct LaunchOptions {
     std::string id;
-    std::string bundle;  // absolute
+    std::string stateRoot;  // --root (the seccomp cache lives under it)
+    std::string bundle;     // absolute
     std::string pidFile;
     std::string consoleSocket;
     int consoleSocketFd = -1;  // `run` in the foreground: its own socketpair end, used as
@@ -76,9 +79,13 @@ struct LaunchPlan {
     std::optional<int> oomScoreAdj;
     bool terminal = false;
     bool runtimeHooks = false;  // prestart / createRuntime hooks: the parent runs them mid-setup
+
+    // Issue-3 concerns, decided before anything exists on the host.
+    std::optional<cgroups::CgroupPlan> cgroup;  // validated linux.resources + cgroupsPath
+    std::optional<CompiledSeccomp> seccomp;     // the finished BPF program
 };
 
-// Validates what needs more than the JSON (process present, rlimit names, capability names
+// Validates what needs more than the JSON (and plans the cgroup and compiles the seccomp filter) (process present, rlimit names, capability names
 // this kernel knows, terminal needs a console socket unless in the foreground...).
 // Throws berth::Error naming the field.
 LaunchPlan planLaunch(oci::Spec spec, std::string rootfs, LaunchOptions options);

@@ -12,7 +12,8 @@
 namespace berth::runtime {
 
 enum class SyncMsg : char {
-    Go = 'g',          // parent → init: maps written, cgroup joined: carry on
+    Go = 'g',          // parent → init: maps written, cgroup joined: carry on (payload: the
+                       // state JSON for the container-side hooks)
     Maps = 'm',        // stage-1 → parent: write uid/gid maps for my pid
     MapsDone = 'M',    // parent → stage-1
     InitPid = 'p',     // stage-1 → parent: the init's pid (two-stage start)
@@ -20,6 +21,7 @@ enum class SyncMsg : char {
     HooksDone = 'H',   // parent → init
     Ready = 'r',       // init → parent: set up, waiting for start
     Start = 's',       // parent → init (run): execve now
+    Seccomp = 'f',     // init → parent: a packet carrying the seccomp listener fd follows
     Error = 'e',       // either way: payload is the message; the sender gives up
 };
 
