@@ -27,7 +27,8 @@ function(berth_unit_tests module)
   target_link_libraries(unit_${module} PRIVATE ${M_DEPS} GTest::gtest GTest::gtest_main)
   target_compile_definitions(unit_${module} PRIVATE BERTH_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                                      BERTH_BIN_DIR="${CMAKE_BINARY_DIR}/bin")
-  gtest_discover_tests(unit_${module} PROPERTIES LABELS unit DISCOVERY_TIMEOUT 30)
+  gtest_discover_tests(unit_${module} PROPERTIES LABELS unit SKIP_REGULAR_EXPRESSION "  SKIPPED "
+                       DISCOVERY_TIMEOUT 30)
 endfunction()
 
 # berth_integration_tests(NAME DEPS ...): root-only tests against the real kernel and binaries.
@@ -42,5 +43,6 @@ function(berth_integration_tests name)
   target_compile_definitions(integration_${name} PRIVATE BERTH_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                                           BERTH_BIN_DIR="${CMAKE_BINARY_DIR}/bin")
   gtest_discover_tests(integration_${name} PROPERTIES LABELS integration RUN_SERIAL TRUE
+                       SKIP_REGULAR_EXPRESSION "  SKIPPED "
                        DISCOVERY_TIMEOUT 30)
 endfunction()
