@@ -94,8 +94,10 @@ TEST(ReapingInit, ForwardsSigtermToTheCommand) {
 }
 
 TEST(ReapingInit, ForwardsSignalsToTheWholeProcessGroup) {
-    // The shell waits on a foreground sleep: only a group-wide SIGUSR1 ends the sleep too.
-    auto s = spawnInit({"sh", "-c", "trap 'exit 7' USR1; echo ready; sleep 30; exit 1"});
+    // The shell waits on a foreground subshell that becomes `sleep`: only a group-wide SIGUSR1
+    // ends it (the subshell has USR1's default action whether or not it has exec'd yet, so
+    // there is no race with "ready"); then the shell's own trap runs.
+    auto s = spawnInit({"sh", "-c", "trap 'exit 7' USR1; (echo ready; exec sleep 30); exit 1"});
     ASSERT_EQ(readLine(s.out), "ready");
     auto t0 = std::chrono::steady_clock::now();
     ASSERT_EQ(kill(s.pid, SIGUSR1), 0);
