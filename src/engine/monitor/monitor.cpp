@@ -285,7 +285,9 @@ void Monitor::requestStop(int sig, int timeoutSeconds) {
     manualStop_ = true;
     switch (status_) {
         case Status::Restarting:
+            // The last exit becomes the final one: no restart follows.
             armTimer(restartTimer_.get(), 0);
+            writeExitRecord(true);
             finish();
             return;
         case Status::Created:
