@@ -17,7 +17,8 @@ FlagSet rootFlags() {
                    "Set the logging level (\"debug\"|\"info\"|\"warn\"|\"error\"|\"fatal\")",
                    "info")
         .addBool("debug", 'D', "Enable debug mode")
-        .addList("host", 'H', "Daemon socket(s) to connect to (not supported yet: berth is daemonless)")
+        .addList("host", 'H',
+                 "Daemon socket(s) to connect to (not supported yet: berth is daemonless)")
         .addBool("version", 'v', "Print version information and quit")
         .addBool("help", 'h', "Print usage")
         .hide("help");
@@ -76,27 +77,29 @@ struct Dispatch {
     }
 
     void applyGlobals(const FlagSet& globals) {
-        if (globals.changed("root")) ctx.root = globals.getString("root");
-        else if (const char* env = std::getenv("BERTH_ROOT"); env && *env) ctx.root = env;
+        if (globals.changed("root"))
+            ctx.root = globals.getString("root");
+        else if (const char* env = std::getenv("BERTH_ROOT"); env && *env)
+            ctx.root = env;
         ctx.logLevel = globals.getBool("debug") ? "debug" : globals.getString("log-level");
         configureLog("", LogFormat::Text, parseLogLevel(ctx.logLevel));
         if (globals.changed("host"))
             throw StatusError(1,
                               "-H/--host: talking to a remote berth API server is not "
                               "implemented yet; berth runs daemonless on the local state root "
-                              "(--root " + ctx.root + ")");
+                              "(--root " +
+                                  ctx.root + ")");
     }
 
-    int walk(const std::vector<std::string>& args, size_t i, const Command& start,
-             std::string path, const FlagSet& globals) {
+    int walk(const std::vector<std::string>& args, size_t i, const Command& start, std::string path,
+             const FlagSet& globals) {
         const Command* cmd = &start;
-        while (!cmd->children.empty() && i < args.size() && !args[i].empty() &&
-               args[i][0] != '-') {
+        while (!cmd->children.empty() && i < args.size() && !args[i].empty() && args[i][0] != '-') {
             const Command* child = cmd->findChild(args[i]);
             if (!child) {
                 if (cmd == &root)
-                    throw StatusError(1, "berth: '" + args[i] +
-                                             "' is not a berth command.\nSee 'berth --help'");
+                    throw StatusError(
+                        1, "berth: '" + args[i] + "' is not a berth command.\nSee 'berth --help'");
                 throw StatusError(1, "berth: '" + args[i] + "' is not a '" + path +
                                          "' command.\nSee '" + path + " --help'");
             }

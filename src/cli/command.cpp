@@ -25,8 +25,7 @@ CommandPtr aliasOf(const CommandPtr& cmd, const std::string& name,
 }
 
 std::string usageLine(const Command& cmd, const std::string& path) {
-    if (!cmd.children.empty())
-        return path + (cmd.flags.empty() ? "" : " [OPTIONS]") + " COMMAND";
+    if (!cmd.children.empty()) return path + (cmd.flags.empty() ? "" : " [OPTIONS]") + " COMMAND";
     return cmd.use.empty() ? path : path + " " + cmd.use;
 }
 
@@ -82,7 +81,8 @@ void checkArgs(const Command& cmd, const std::string& path, size_t count) {
     std::string what;
     int n = static_cast<int>(count);
     switch (cmd.argsRule) {
-        case ArgsRule::Any: return;
+        case ArgsRule::Any:
+            return;
         case ArgsRule::None:
             if (n == 0) return;
             what = "accepts no arguments";

@@ -11,7 +11,9 @@ CliContext::CliContext(std::ostream& out, std::ostream& err, int stdinFd)
 
 CliContext::~CliContext() = default;
 
-bool CliContext::stdoutIsTerminal() const { return &out_ == &std::cout && isatty(1); }
+bool CliContext::stdoutIsTerminal() const {
+    return &out_ == &std::cout && isatty(1);
+}
 
 std::vector<std::string> CliContext::containersUsingImage(const std::string& /*imageId*/) {
     // HOOK(engine): ask the container DB which containers use this image. Until the engine

@@ -35,9 +35,12 @@ std::vector<std::string> Filters::get(const std::string& key) const {
 bool Filters::getBool(const std::string& key) const {
     bool result = false;
     for (const auto& v : get(key)) {
-        if (v == "true" || v == "1") result = true;
-        else if (v == "false" || v == "0") result = false;
-        else throw Error("Invalid filter '" + key + "=" + v + "'");
+        if (v == "true" || v == "1")
+            result = true;
+        else if (v == "false" || v == "0")
+            result = false;
+        else
+            throw Error("Invalid filter '" + key + "=" + v + "'");
     }
     return result;
 }

@@ -12,7 +12,9 @@ std::string displayName(const FlagDef& def) {
     return "--" + def.name;
 }
 
-bool takesValue(const FlagDef& def) { return def.kind != FlagKind::Bool; }
+bool takesValue(const FlagDef& def) {
+    return def.kind != FlagKind::Bool;
+}
 
 }  // namespace
 
@@ -73,7 +75,8 @@ const FlagDef& FlagSet::require(const std::string& name) const {
 
 void FlagSet::setValue(const FlagDef& def, const std::string& value, const std::string& shownAs) {
     auto bad = [&](const std::string& why) {
-        return UsageError("invalid argument \"" + value + "\" for \"" + shownAs + "\" flag: " + why);
+        return UsageError("invalid argument \"" + value + "\" for \"" + shownAs +
+                          "\" flag: " + why);
     };
     switch (def.kind) {
         case FlagKind::Bool:
@@ -91,7 +94,8 @@ void FlagSet::setValue(const FlagDef& def, const std::string& value, const std::
             break;
         }
         case FlagKind::String:
-        case FlagKind::StringList: break;
+        case FlagKind::StringList:
+            break;
     }
     auto& fv = values_[def.name];
     fv.set = true;
@@ -102,8 +106,7 @@ size_t FlagSet::parseOne(const std::vector<std::string>& args, size_t i) {
     const std::string& arg = args[i];
     if (arg.size() > 2 && arg[0] == '-' && arg[1] == '-') {
         std::string body = arg.substr(2);
-        if (body[0] == '-' || body[0] == '=')
-            throw UsageError("bad flag syntax: " + arg);
+        if (body[0] == '-' || body[0] == '=') throw UsageError("bad flag syntax: " + arg);
         std::string name = body;
         std::optional<std::string> inlineValue;
         if (auto eq = body.find('='); eq != std::string::npos) {
@@ -128,8 +131,7 @@ size_t FlagSet::parseOne(const std::vector<std::string>& args, size_t i) {
     for (size_t k = 1; k < arg.size(); ++k) {
         char c = arg[k];
         const FlagDef* def = findShort(c);
-        if (!def)
-            throw UsageError(std::string("unknown shorthand flag: '") + c + "' in " + arg);
+        if (!def) throw UsageError(std::string("unknown shorthand flag: '") + c + "' in " + arg);
         std::string rest = arg.substr(k + 1);
         if (!takesValue(*def)) {
             if (!rest.empty() && rest[0] == '=') {

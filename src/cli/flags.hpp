@@ -25,8 +25,8 @@ class UsageError : public Error {
 enum class FlagKind { Bool, String, StringList, Int, Uint };
 
 struct FlagDef {
-    std::string name;       // long name, without "--"
-    char shorthand = 0;     // 0 = none
+    std::string name;    // long name, without "--"
+    char shorthand = 0;  // 0 = none
     FlagKind kind = FlagKind::Bool;
     std::string valueType;  // shown in help: "string", "filter", "list", "int", "bytes"...
     std::string usage;

@@ -12,8 +12,14 @@
 
 namespace berth::cli {
 
-const char* berthVersion() { return BERTH_VERSION; }
-const char* berthGitCommit() { return BERTH_GIT_COMMIT; }
-const char* berthBuildDate() { return BERTH_BUILD_DATE; }
+const char* berthVersion() {
+    return BERTH_VERSION;
+}
+const char* berthGitCommit() {
+    return BERTH_GIT_COMMIT;
+}
+const char* berthBuildDate() {
+    return BERTH_BUILD_DATE;
+}
 
 }  // namespace berth::cli

@@ -44,11 +44,12 @@ struct Dir {
     const char* path;
     unsigned mode;
 };
-const Dir kDirs[] = {{"bin", 0755},   {"dev", 0755},      {"etc", 0755},     {"home", 0755},
-                     {"proc", 0555},  {"root", 0700},     {"run", 0755},     {"sbin", 0755},
-                     {"sys", 0555},   {"tmp", 01777},     {"usr", 0755},     {"usr/bin", 0755},
-                     {"usr/sbin", 0755}, {"var", 0755},   {"var/spool", 0755},
-                     {"var/spool/mail", 0755}, {"var/www", 0755}, {"var/tmp", 01777}};
+const Dir kDirs[] = {
+    {"bin", 0755},      {"dev", 0755},     {"etc", 0755},       {"home", 0755},
+    {"proc", 0555},     {"root", 0700},    {"run", 0755},       {"sbin", 0755},
+    {"sys", 0555},      {"tmp", 01777},    {"usr", 0755},       {"usr/bin", 0755},
+    {"usr/sbin", 0755}, {"var", 0755},     {"var/spool", 0755}, {"var/spool/mail", 0755},
+    {"var/www", 0755},  {"var/tmp", 01777}};
 
 using ArchivePtr = std::unique_ptr<archive, decltype(&archive_write_free)>;
 using EntryPtr = std::unique_ptr<archive_entry, decltype(&archive_entry_free)>;
@@ -141,8 +142,9 @@ std::string runAndCapture(const std::vector<std::string>& argv) {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        throw Error("run " + join(argv, " ") + ": exited with status " +
-                    std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)));
+        throw Error(
+            "run " + join(argv, " ") + ": exited with status " +
+            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)));
     return out;
 }
 

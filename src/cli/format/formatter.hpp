@@ -6,11 +6,10 @@
 // "\t" and "\n" written literally in the format are turned into tab and newline, as Docker does.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace berth::cli {
 

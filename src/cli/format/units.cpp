@@ -43,7 +43,9 @@ std::string humanSize(double bytes, int precision) {
     return customSize(bytes, 1000.0, kDecimal, precision);
 }
 
-std::string bytesSize(double bytes) { return customSize(bytes, 1024.0, kBinary, 4); }
+std::string bytesSize(double bytes) {
+    return customSize(bytes, 1024.0, kBinary, 4);
+}
 
 std::string humanDuration(int64_t ns) {
     int64_t seconds = ns / 1000000000;
@@ -67,8 +69,12 @@ std::string timeAgo(int64_t unixSeconds, int64_t now) {
     return humanDuration((now - unixSeconds) * 1000000000LL) + " ago";
 }
 
-std::optional<int64_t> ramInBytes(const std::string& s) { return parseSize(s, 1024.0); }
-std::optional<int64_t> fromHumanSize(const std::string& s) { return parseSize(s, 1000.0); }
+std::optional<int64_t> ramInBytes(const std::string& s) {
+    return parseSize(s, 1024.0);
+}
+std::optional<int64_t> fromHumanSize(const std::string& s) {
+    return parseSize(s, 1000.0);
+}
 
 std::string goTimeString(int64_t unixSeconds) {
     time_t t = static_cast<time_t>(unixSeconds);

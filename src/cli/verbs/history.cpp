@@ -1,10 +1,10 @@
 // `berth history` / `berth image history` (docker's formatter/history.go).
+#include <time.h>
+
 #include "cli/format/formatter.hpp"
 #include "cli/format/units.hpp"
 #include "cli/verbs.hpp"
 #include "cli/verbs/image_util.hpp"
-
-#include <time.h>
 
 namespace berth::cli {
 namespace {

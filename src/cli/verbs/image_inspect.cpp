@@ -11,15 +11,32 @@ using nlohmann::ordered_json;
 
 // Go's struct field order of types.ImageInspect and container.Config, so the output reads like
 // docker's; keys we don't know keep their (sorted) place after these.
-const std::vector<std::string> kImageOrder = {
-    "Id", "RepoTags", "RepoDigests", "Parent", "Comment", "Created", "Container",
-    "ContainerConfig", "DockerVersion", "Author", "Config", "Architecture", "Variant", "Os",
-    "OsVersion", "Size", "VirtualSize", "GraphDriver", "RootFS", "Metadata"};
+const std::vector<std::string> kImageOrder = {"Id",
+                                              "RepoTags",
+                                              "RepoDigests",
+                                              "Parent",
+                                              "Comment",
+                                              "Created",
+                                              "Container",
+                                              "ContainerConfig",
+                                              "DockerVersion",
+                                              "Author",
+                                              "Config",
+                                              "Architecture",
+                                              "Variant",
+                                              "Os",
+                                              "OsVersion",
+                                              "Size",
+                                              "VirtualSize",
+                                              "GraphDriver",
+                                              "RootFS",
+                                              "Metadata"};
 const std::vector<std::string> kConfigOrder = {
-    "Hostname", "Domainname", "User", "AttachStdin", "AttachStdout", "AttachStderr",
-    "ExposedPorts", "Tty", "OpenStdin", "StdinOnce", "Env", "Cmd", "Healthcheck", "ArgsEscaped",
-    "Image", "Volumes", "WorkingDir", "Entrypoint", "NetworkDisabled", "MacAddress", "OnBuild",
-    "Labels", "StopSignal", "StopTimeout", "Shell"};
+    "Hostname",     "Domainname",   "User",        "AttachStdin",     "AttachStdout",
+    "AttachStderr", "ExposedPorts", "Tty",         "OpenStdin",       "StdinOnce",
+    "Env",          "Cmd",          "Healthcheck", "ArgsEscaped",     "Image",
+    "Volumes",      "WorkingDir",   "Entrypoint",  "NetworkDisabled", "MacAddress",
+    "OnBuild",      "Labels",       "StopSignal",  "StopTimeout",     "Shell"};
 
 ordered_json ordered(const json& v, const std::vector<std::string>& order) {
     if (!v.is_object()) return ordered_json(v);

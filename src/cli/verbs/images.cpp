@@ -14,19 +14,18 @@ namespace {
 
 using nlohmann::json;
 
-const TableFormat kTable{
-    "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}",
-    {{"Repository", "REPOSITORY"},
-     {"Tag", "TAG"},
-     {"ID", "IMAGE ID"},
-     {"Digest", "DIGEST"},
-     {"CreatedSince", "CREATED"},
-     {"CreatedAt", "CREATED AT"},
-     {"Size", "SIZE"},
-     {"Containers", "CONTAINERS"},
-     {"SharedSize", "SHARED SIZE"},
-     {"UniqueSize", "UNIQUE SIZE"},
-     {"VirtualSize", "VIRTUAL SIZE"}}};
+const TableFormat kTable{"table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}",
+                         {{"Repository", "REPOSITORY"},
+                          {"Tag", "TAG"},
+                          {"ID", "IMAGE ID"},
+                          {"Digest", "DIGEST"},
+                          {"CreatedSince", "CREATED"},
+                          {"CreatedAt", "CREATED AT"},
+                          {"Size", "SIZE"},
+                          {"Containers", "CONTAINERS"},
+                          {"SharedSize", "SHARED SIZE"},
+                          {"UniqueSize", "UNIQUE SIZE"},
+                          {"VirtualSize", "VIRTUAL SIZE"}}};
 
 const char* kDigestsTable =
     "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
@@ -91,9 +90,7 @@ std::vector<store::ImageSummary> applyFilters(CliContext& ctx, std::vector<store
                                               const Filters& f) {
     f.validate({"dangling", "label", "before", "since", "reference"});
     std::optional<int64_t> before, since;
-    auto createdOf = [&](const std::string& ref) {
-        return ctx.images().summary(ref).created;
-    };
+    auto createdOf = [&](const std::string& ref) { return ctx.images().summary(ref).created; };
     for (const auto& b : f.get("before")) before = createdOf(b);
     for (const auto& s : f.get("since")) since = createdOf(s);
     bool danglingFilter = f.contains("dangling");
@@ -140,6 +137,10 @@ int runImages(Invocation& inv) {
     if (fl.getBool("quiet") && (format.empty() || format == "table")) format = "{{.ID}}";
     TableFormat table = kTable;
     if (digests) table.defaultTable = kDigestsTable;
+    // formatter.NewImageFormat: a custom table with --digests gets the digest column appended.
+    if (digests && format.rfind("table ", 0) == 0 &&
+        format.find("{{.Digest}}") == std::string::npos)
+        format += "\t{{.Digest}}";
     writeRows(inv.ctx.out(), format, table, rows);
     return 0;
 }

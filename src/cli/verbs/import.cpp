@@ -31,7 +31,8 @@ int runImport(Invocation& inv) {
         if (startsWith(source, "http://") || startsWith(source, "https://"))
             throw Error("import from a URL is not supported yet: download " + source +
                         " and import the file");
-        if (!pathExists(source)) throw StatusError(1, "open " + source + ": no such file or directory");
+        if (!pathExists(source))
+            throw StatusError(1, "open " + source + ": no such file or directory");
         id = inv.ctx.images().importRootfs(source, opts);
     }
     inv.ctx.out() << id.str() << "\n";

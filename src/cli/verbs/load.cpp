@@ -20,7 +20,8 @@ int runLoad(Invocation& inv) {
             throw StatusError(1, "requested load from stdin, but stdin is empty");
         r = inv.ctx.images().load(inv.ctx.stdinFd(), opts);
     } else {
-        if (!pathExists(input)) throw StatusError(1, "open " + input + ": no such file or directory");
+        if (!pathExists(input))
+            throw StatusError(1, "open " + input + ": no such file or directory");
         r = inv.ctx.images().load(input, opts);
     }
     for (const auto& m : r.messages) inv.ctx.out() << m << "\n";

@@ -27,7 +27,8 @@ int runSave(Invocation& inv) {
         return 0;
     }
     if (inv.ctx.stdoutIsTerminal())
-        throw StatusError(1, "cowardly refusing to save to a terminal. Use the -o flag or redirect");
+        throw StatusError(1,
+                          "cowardly refusing to save to a terminal. Use the -o flag or redirect");
     inv.ctx.out().flush();
     std::cout.flush();
     inv.ctx.images().save(inv.args, STDOUT_FILENO, format);
@@ -43,7 +44,8 @@ CommandPtr makeSaveCommand() {
     c->shortHelp = "Save one or more images to a tar archive (streamed to STDOUT by default)";
     c->args(ArgsRule::AtLeast, 1);
     c->flags.addString("output", 'o', "Write to a file, instead of STDOUT")
-        .addString("format", 0, "Archive format: \"docker\" (docker-archive) or \"oci\" (oci-archive)",
+        .addString("format", 0,
+                   "Archive format: \"docker\" (docker-archive) or \"oci\" (oci-archive)",
                    "docker");
     c->run = runSave;
     return c;

@@ -33,8 +33,9 @@ const TableFormat kVerboseImages{
 std::string reclaimable(uint64_t part, uint64_t total) {
     std::string s = humanSize(static_cast<double>(part));
     if (total > 0)
-        s += " (" + std::to_string(static_cast<int64_t>(static_cast<double>(part) * 100 /
-                                                        static_cast<double>(total))) +
+        s += " (" +
+             std::to_string(static_cast<int64_t>(static_cast<double>(part) * 100 /
+                                                 static_cast<double>(total))) +
              "%)";
     return s;
 }
@@ -67,11 +68,12 @@ int runDf(Invocation& inv) {
         }
         inv.ctx.out() << "Images space usage:\n\n";
         writeRows(inv.ctx.out(), "", kVerboseImages, rows);
-        inv.ctx.out() << "\nContainers space usage:\n\n"
-                         "CONTAINER ID   IMAGE     COMMAND   LOCAL VOLUMES   SIZE      CREATED   "
-                         "STATUS    NAMES\n\nLocal Volumes space usage:\n\n"
-                         "VOLUME NAME   LINKS     SIZE\n\nBuild cache usage: 0B\n\n"
-                         "CACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED\n";
+        inv.ctx.out()
+            << "\nContainers space usage:\n\n"
+               "CONTAINER ID   IMAGE     COMMAND   LOCAL VOLUMES   SIZE      CREATED   "
+               "STATUS    NAMES\n\nLocal Volumes space usage:\n\n"
+               "VOLUME NAME   LINKS     SIZE\n\nBuild cache usage: 0B\n\n"
+               "CACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED\n";
         return 0;
     }
     std::vector<json> rows = {

@@ -1,4 +1,6 @@
 // `berth version`: docker version's layout, a Client block and the daemonless engine's block.
+#include "cli/version.hpp"
+
 #include <sys/utsname.h>
 
 #include <nlohmann/json.hpp>
@@ -6,7 +8,6 @@
 #include "cli/context.hpp"
 #include "cli/format/formatter.hpp"
 #include "cli/verbs.hpp"
-#include "cli/version.hpp"
 
 namespace berth::cli {
 namespace {

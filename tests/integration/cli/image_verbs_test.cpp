@@ -1,13 +1,13 @@
 // The issue-4 verbs through the real binary: busybox image, images, inspect, history, tag,
 // rmi, prune, import, system df.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <regex>
 
 #include "berth_cli.hpp"
 #include "cli/busybox/busybox_rootfs.hpp"
 #include "common/fd.hpp"
-
-#include <fcntl.h>
-#include <unistd.h>
 
 using namespace berth;
 using berth::test::BerthCli;
@@ -25,8 +25,8 @@ TEST(CliImages, BusyboxImageIsListedAndInspectable) {
 
     auto table = lines(b.ok({"images"}));
     ASSERT_EQ(table.size(), 2u);
-    EXPECT_TRUE(std::regex_match(
-        table[0], std::regex("^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE$")))
+    EXPECT_TRUE(
+        std::regex_match(table[0], std::regex("^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE$")))
         << table[0];
     EXPECT_TRUE(std::regex_match(
         table[1], std::regex("^busybox +latest +" + id.substr(7, 12) +
@@ -34,8 +34,7 @@ TEST(CliImages, BusyboxImageIsListedAndInspectable) {
         << table[1];
     EXPECT_EQ(b.ok({"images", "-q"}), id.substr(7, 12) + "\n");
     EXPECT_EQ(b.ok({"image", "ls", "--no-trunc", "-q"}), id + "\n");
-    EXPECT_EQ(b.ok({"image", "list", "--format", "{{.Repository}}:{{.Tag}}"}),
-              "busybox:latest\n");
+    EXPECT_EQ(b.ok({"image", "list", "--format", "{{.Repository}}:{{.Tag}}"}), "busybox:latest\n");
 
     nlohmann::json j = b.inspect("busybox");
     EXPECT_EQ(j["Id"], id);
@@ -50,12 +49,13 @@ TEST(CliImages, BusyboxImageIsListedAndInspectable) {
 
     auto hist = lines(b.ok({"history", "busybox"}));
     ASSERT_GE(hist.size(), 2u);
-    EXPECT_TRUE(std::regex_search(hist[0], std::regex("^IMAGE +CREATED +CREATED BY +SIZE +COMMENT$")))
+    EXPECT_TRUE(
+        std::regex_search(hist[0], std::regex("^IMAGE +CREATED +CREATED BY +SIZE +COMMENT$")))
         << hist[0];
     EXPECT_EQ(lines(b.ok({"image", "history", "-q", "busybox"}))[0], id.substr(7, 12));
 
     auto df = b.ok({"system", "df"});
-    EXPECT_TRUE(std::regex_search(df, std::regex("\nImages +1 +0 +[0-9.]+MB")) ) << df;
+    EXPECT_TRUE(std::regex_search(df, std::regex("\nImages +1 +0 +[0-9.]+MB"))) << df;
 }
 
 TEST(CliImages, TagRmiAndPrune) {
@@ -71,7 +71,8 @@ TEST(CliImages, TagRmiAndPrune) {
     EXPECT_EQ(lines(b.ok({"images", "-q"})).size(), 3u);  // one row per tag, as docker
 
     EXPECT_EQ(b.ok({"rmi", "other"}), "Untagged: other:latest\n");
-    EXPECT_EQ(b.ok({"image", "rm", "example.com/team/app:1"}), "Untagged: example.com/team/app:1\n");
+    EXPECT_EQ(b.ok({"image", "rm", "example.com/team/app:1"}),
+              "Untagged: example.com/team/app:1\n");
     auto out = b.ok({"rmi", "busybox"});
     EXPECT_EQ(out, "Untagged: busybox:latest\nDeleted: " + id + "\n");
     EXPECT_EQ(b.ok({"images", "-q"}), "");
@@ -92,7 +93,8 @@ TEST(CliImages, TagRmiAndPrune) {
     // No -f and "n" on stdin: nothing is removed.
     auto declined = b.run({"image", "prune"}, "n\n");
     EXPECT_EQ(declined.exitCode, 0);
-    EXPECT_NE(declined.out.find("WARNING! This will remove all dangling images."), std::string::npos);
+    EXPECT_NE(declined.out.find("WARNING! This will remove all dangling images."),
+              std::string::npos);
     EXPECT_EQ(lines(b.ok({"images", "-q"})).size(), 2u);
 
     auto pruned = b.ok({"image", "prune", "-f"});
@@ -114,8 +116,8 @@ TEST(CliImages, ImportWithChangesAndMessage) {
         UniqueFd fd(::open(tar.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
         cli::writeBusyboxRootfsTar(fd.get());
     }
-    std::string id = b.ok({"import", "-c", "CMD [\"echo\", \"hi\"]", "--change", "ENV A=b",
-                           "-c", "WORKDIR /tmp", "-m", "made by a test", tar, "imported:v1"});
+    std::string id = b.ok({"import", "-c", "CMD [\"echo\", \"hi\"]", "--change", "ENV A=b", "-c",
+                           "WORKDIR /tmp", "-m", "made by a test", tar, "imported:v1"});
     id.pop_back();
     ASSERT_TRUE(std::regex_match(id, kFullId)) << id;
     auto j = b.inspect("imported:v1");
@@ -151,7 +153,8 @@ TEST(CliImages, BadInputGivesDockerLikeErrors) {
     auto rmi = b.run({"rmi", "nosuch"});
     EXPECT_EQ(rmi.exitCode, 1);
     EXPECT_NE(rmi.err.find("No such image: nosuch"), std::string::npos) << rmi.err;
-    EXPECT_EQ(b.run({"rmi", "-f", "nosuch"}).exitCode, 0);  // docker: not found is not fatal with -f
+    EXPECT_EQ(b.run({"rmi", "-f", "nosuch"}).exitCode,
+              0);  // docker: not found is not fatal with -f
 
     b.busybox();
     auto badRef = b.run({"tag", "busybox", "Bad:Ref"});

@@ -71,7 +71,8 @@ TEST_P(CliFixtureLoad, ShowsTheIdDockerGaveIt) {
     std::string shortId = std::string(c.id).substr(7, 12);
     if (*c.ref) {
         EXPECT_NE(r.out.find(std::string("Loaded image: ") + c.ref), std::string::npos) << r.out;
-        EXPECT_EQ(b.ok({"image", "inspect", "--format", "{{.Id}}", c.ref}), std::string(c.id) + "\n");
+        EXPECT_EQ(b.ok({"image", "inspect", "--format", "{{.Id}}", c.ref}),
+                  std::string(c.id) + "\n");
     }
     EXPECT_EQ(b.ok({"images", "-q", "--no-trunc"}).substr(0, 71), std::string(c.id));
     EXPECT_EQ(b.inspect(shortId)["Id"], c.id);
@@ -103,8 +104,8 @@ TEST(CliLoadSave, MultilayerHistoryAndInspect) {
     b.ok({"load", "-q", "-i", file});
     auto j = b.inspect("fixture/multilayer:1");
     EXPECT_EQ(j["RootFS"]["Layers"].size(), 3u);
-    auto hist = lines(b.ok({"history", "--no-trunc", "--format", "{{.ID}}|{{.CreatedBy}}",
-                            "fixture/multilayer:1"}));
+    auto hist = lines(b.ok(
+        {"history", "--no-trunc", "--format", "{{.ID}}|{{.CreatedBy}}", "fixture/multilayer:1"}));
     ASSERT_GE(hist.size(), 3u);
     EXPECT_EQ(hist[0].rfind("sha256:49bd63cbece3", 0), 0u) << hist[0];
     EXPECT_EQ(hist.back().rfind("<missing>|", 0), 0u) << hist.back();

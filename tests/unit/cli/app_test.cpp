@@ -1,9 +1,9 @@
 // The CLI run in-process: dispatch, global flags, help and Docker's error texts / exit codes.
+#include "cli/app.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
-
-#include "cli/app.hpp"
 
 namespace berth::cli {
 namespace {
@@ -59,8 +59,8 @@ TEST(App, UnknownCommand) {
 TEST(App, ArgumentCountError) {
     CliRun r = run({"version", "extra"});
     EXPECT_EQ(r.rc, 1);
-    EXPECT_EQ(r.err.rfind("\"berth version\" accepts no arguments.\nSee 'berth version --help'.", 0),
-              0u);
+    EXPECT_EQ(
+        r.err.rfind("\"berth version\" accepts no arguments.\nSee 'berth version --help'.", 0), 0u);
 }
 
 TEST(App, VersionAndFormat) {

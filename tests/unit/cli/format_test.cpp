@@ -97,7 +97,8 @@ TEST(GoFormat, Values) {
 
 TEST(TabWriter, DockerLayout) {
     // minwidth 10, padding 3: short columns are 10 wide, long ones widest cell + 3.
-    std::string out = tabFormat("REPOSITORY\tTAG\tIMAGE ID\tSIZE\nbusybox\tlatest\t69f33a9602f1\t1.98MB\n");
+    std::string out =
+        tabFormat("REPOSITORY\tTAG\tIMAGE ID\tSIZE\nbusybox\tlatest\t69f33a9602f1\t1.98MB\n");
     EXPECT_EQ(out,
               "REPOSITORY   TAG       IMAGE ID       SIZE\n"
               "busybox      latest    69f33a9602f1   1.98MB\n");
