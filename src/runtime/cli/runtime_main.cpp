@@ -32,6 +32,7 @@ const char* kUsage =
     "  update <id> [-r FILE] [--memory N ...]  change live cgroup limits\n"
     "  events [--stats] <id>  stats and OOM events as JSON lines\n"
     "  features               the runtime-spec features document\n"
+    "  exec [-t] [-d] [-e K=V] [-u UID[:GID]] [--cwd D] <id> CMD [ARGS]  (or -p process.json)\n"
     "\n"
     "global flags:\n"
     "  --root DIR             state directory (default /run/berth-runtime)\n"
@@ -46,7 +47,7 @@ VerbFn findVerb(const std::string& v) {
         {"create", cmdCreate}, {"start", cmdStart}, {"state", cmdState}, {"kill", cmdKill},
         {"delete", cmdDelete}, {"run", cmdRun},     {"spec", cmdSpec},   {"list", cmdList},
         {"pause", cmdPause},   {"resume", cmdResume}, {"ps", cmdPs},     {"update", cmdUpdate},
-        {"events", cmdEvents}, {"features", cmdFeatures}};
+        {"events", cmdEvents}, {"features", cmdFeatures}, {"exec", cmdExec}};
     for (auto& [n, f] : verbs)
         if (v == n) return f;
     return nullptr;
@@ -110,7 +111,7 @@ int runtimeMain(int argc, char** argv) {
         VerbFn fn = findVerb(verb);
         if (!fn) throw Error("unknown command \"" + verb + "\" (see berth-runtime --help)");
         // CVE-2019-5736: verbs that fork a container init do it from a sealed copy.
-        if (verb == "create" || verb == "run") ensureSealedSelf(argv);
+        if (verb == "create" || verb == "run" || verb == "exec") ensureSealedSelf(argv);
         std::vector<std::string> rest(args.begin() + long(i) + 1, args.end());
         return fn(ctx, rest);
     } catch (const std::exception& e) {

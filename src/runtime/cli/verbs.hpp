@@ -27,6 +27,7 @@ int cmdPs(Context& ctx, const Args& args);
 int cmdUpdate(Context& ctx, const Args& args);
 int cmdEvents(Context& ctx, const Args& args);
 int cmdFeatures(Context& ctx, const Args& args);
+int cmdExec(Context& ctx, const Args& args);
 
 // Shared by create and run: config.json → plan → state dir → createContainer. On failure
 // the state dir is removed again. Flags: --bundle/-b, --pid-file, --console-socket,

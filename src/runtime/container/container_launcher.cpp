@@ -166,6 +166,8 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
         throw Error("container init: unexpected message");
     }
     if (hasLaterHooks(plan.spec.hooks)) saveLaterHooks(store.dir(opts.id), plan.spec.hooks);
+    // exec reads the config from here, not from a bundle that may have changed since.
+    writeFile(store.dir(opts.id) + "/config.json", plan.spec.raw.dump());
     store.save(state);
     if (!opts.pidFile.empty()) writeFileAtomic(opts.pidFile, std::to_string(init), 0644);
     guard.dismiss();

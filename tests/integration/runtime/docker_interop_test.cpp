@@ -40,6 +40,8 @@ echo "tty=$($DOCKER run --runtime berth --rm -t berth-bb tty | tr -d '\r')"
 echo "user=$($DOCKER run --runtime berth --rm --user 1000:1000 --hostname hh berth-bb sh -c 'echo $(id -u)-$(hostname)')"
 id=$($DOCKER run --runtime berth -d berth-bb sleep 100)
 echo "status=$($DOCKER inspect -f '{{.State.Status}}' $id)"
+echo "exec=$($DOCKER exec $id sh -c 'echo exec-$(hostname | wc -c)')"
+echo "execexit=$($DOCKER exec $id sh -c 'exit 3'; echo $?)"
 $DOCKER stop -t 1 $id >/dev/null; echo "stopped=$($DOCKER inspect -f '{{.State.Status}}' $id)"
 $DOCKER rm $id >/dev/null; echo "rm=$?"
 )SH";
@@ -52,6 +54,8 @@ $DOCKER rm $id >/dev/null; echo "rm=$?"
     EXPECT_EQ(kv["tty"], "/dev/pts/0") << r.out << r.err;
     EXPECT_EQ(kv["user"], "1000-hh") << r.out << r.err;
     EXPECT_EQ(kv["status"], "running") << r.out << r.err;
+    EXPECT_EQ(kv["exec"], "exec-13") << r.out << r.err;  // 12-char container hostname + \n
+    EXPECT_EQ(kv["execexit"], "3") << r.out << r.err;
     EXPECT_EQ(kv["stopped"], "exited") << r.out << r.err;
     EXPECT_EQ(kv["rm"], "0") << r.out << r.err;
 }
