@@ -146,7 +146,7 @@ CommandPtr buildRootCommand() {
     root->shortHelp = "A daemonless, Docker-compatible container engine";
     root->flags = rootFlags();
     auto image = makeImageCommand();
-    root->add(image).add(makeSystemCommand()).add(makeVersionCommand());
+    root->add(image).add(makeSystemCommand()).add(makeVersionCommand()).add(makeInspectCommand());
     // docker's top-level shortcuts for image verbs.
     auto verb = [&](const char* name) {
         const Command* c = image->findChild(name);

@@ -19,6 +19,7 @@ CommandPtr makeSaveCommand();          // save, image save
 CommandPtr makeImportCommand();        // import, image import
 CommandPtr makeImageBusyboxCommand();  // image busybox (berth extension)
 CommandPtr makeSystemDfCommand();      // system df
+CommandPtr makeInspectCommand();       // inspect (images for now)
 
 // Groups with their verbs; app.cpp adds the top-level shortcuts.
 CommandPtr makeImageCommand();

@@ -92,4 +92,27 @@ CommandPtr makeImageInspectCommand() {
     return c;
 }
 
+// Top-level `berth inspect`: images only until the engine brings containers (HOOK(engine): try
+// containers first, then images, as docker does; --type container).
+CommandPtr makeInspectCommand() {
+    auto c = std::make_shared<Command>();
+    c->name = "inspect";
+    c->use = "[OPTIONS] NAME|ID [NAME|ID...]";
+    c->shortHelp = "Return low-level information on berth objects";
+    c->args(ArgsRule::AtLeast, 1);
+    c->flags.addString("format", 'f', "Format the output using the given Go template")
+        .addBool("size", 's', "Display total file sizes if the type is container")
+        .addString("type", 0, "Return JSON for specified type");
+    c->run = [](Invocation& inv) {
+        std::string type = inv.flags.getString("type");
+        if (!type.empty() && type != "image") {
+            if (type == "container" || type == "volume" || type == "network")
+                throw Error("inspect --type " + type + ": not supported yet (images only)");
+            throw Error("\"" + type + "\" is not a valid value for --type");
+        }
+        return runInspect(inv);
+    };
+    return c;
+}
+
 }  // namespace berth::cli
