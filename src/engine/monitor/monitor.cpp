@@ -81,7 +81,7 @@ static UniqueFd makeTimer() {
 
 void Monitor::setUp() {
     mkdirAll(opts_.stateDir, 0700);
-    writeFileAtomic(path("monitor.pid"),
+    replaceFile(path("monitor.pid"),
                     std::to_string(getpid()) + " " + std::to_string(processStartTime(getpid())) +
                         "\n");
     // The container's init is reparented to us when `runtime create` exits.
@@ -195,7 +195,7 @@ void Monitor::startContainer() {
     status_ = Status::Running;
     if (!opts_.health.command.empty()) {
         health_.reset();
-        writeFileAtomic(path("health.json"), health_.toJson());
+        replaceFile(path("health.json"), health_.toJson());
         armHealthTimer(opts_.health.intervalNs);
     }
     writeState();
@@ -340,7 +340,7 @@ std::string Monitor::stateJson() const {
 
 void Monitor::writeState() {
     try {
-        writeFileAtomic(path("state.json"), stateJson() + "\n");
+        replaceFile(path("state.json"), stateJson() + "\n");
     } catch (const Error& e) {
         diag(std::string("writing state.json: ") + e.what());
     }

@@ -51,7 +51,7 @@ void Monitor::startHealthProbe() {
         healthPid_ = -1;
         healthOutput_.reset();
         health_.record({healthStartNs_, nowUnixNs(), -1, e.what()}, opts_.health.retries, false);
-        writeFileAtomic(path("health.json"), health_.toJson());
+        replaceFile(path("health.json"), health_.toJson());
         armHealthTimer(opts_.health.intervalNs);
     }
 }
@@ -101,7 +101,7 @@ void Monitor::onHealthExit(int waitStatus) {
     auto before = health_.status();
     health_.record(std::move(probe), opts_.health.retries, inStartPeriod);
     try {
-        writeFileAtomic(path("health.json"), health_.toJson() + "\n");
+        replaceFile(path("health.json"), health_.toJson() + "\n");
     } catch (const Error& e) {
         diag(std::string("writing health.json: ") + e.what());
     }

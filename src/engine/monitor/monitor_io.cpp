@@ -46,6 +46,21 @@ UniqueFd acceptWithTimeout(int listenFd, int timeoutMs) {
     return UniqueFd(accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC));
 }
 
+void replaceFile(const std::string& path, std::string_view data) {
+    std::string tmp = path + ".tmp";
+    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd) throw SysError("open " + tmp);
+    size_t off = 0;
+    while (off < data.size()) {
+        ssize_t n = ::write(fd.get(), data.data() + off, data.size() - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw SysError("write " + tmp);
+        off += static_cast<size_t>(n);
+    }
+    fd.reset();
+    if (::rename(tmp.c_str(), path.c_str()) != 0) throw SysError("rename " + tmp + " to " + path);
+}
+
 void diag(const std::string& message) {
     std::string line = "berth-monitor: " + message + "\n";
     (void)!::write(2, line.data(), line.size());
