@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <stdexcept>
+
+#include "cli/format/units.hpp"
 
 namespace berth::cli {
 namespace {
@@ -49,6 +52,58 @@ FlagSet& FlagSet::addInt(const std::string& name, char shorthand, const std::str
     return *this;
 }
 
+FlagSet& FlagSet::addBytes(const std::string& name, char shorthand, const std::string& usage) {
+    defs_.push_back({name, shorthand, FlagKind::Bytes, "bytes", usage, "", false});
+    return *this;
+}
+
+FlagSet& FlagSet::addDuration(const std::string& name, char shorthand, const std::string& usage,
+                              const std::string& def) {
+    defs_.push_back({name, shorthand, FlagKind::Duration, "duration", usage, def, false});
+    return *this;
+}
+
+FlagSet& FlagSet::addDecimal(const std::string& name, char shorthand, const std::string& usage) {
+    defs_.push_back({name, shorthand, FlagKind::Decimal, "decimal", usage, "", false});
+    return *this;
+}
+
+std::optional<int64_t> parseGoDuration(const std::string& str) {
+    std::string s = str;
+    bool neg = false;
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+        neg = s[0] == '-';
+        s.erase(0, 1);
+    }
+    if (s == "0") return 0;
+    if (s.empty()) return std::nullopt;
+    static const std::pair<const char*, double> kUnits[] = {
+        {"ns", 1},   {"us", 1e3}, {"\u00b5s", 1e3}, {"\u03bcs", 1e3},
+        {"ms", 1e6}, {"s", 1e9},  {"m", 60e9},      {"h", 3600e9}};
+    double total = 0;
+    size_t i = 0;
+    while (i < s.size()) {
+        size_t start = i;
+        while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
+        if (i == start || (i - start == 1 && s[start] == '.')) return std::nullopt;
+        double value = std::strtod(s.substr(start, i - start).c_str(), nullptr);
+        size_t ustart = i;
+        while (i < s.size() && !std::isdigit(static_cast<unsigned char>(s[i])) && s[i] != '.') ++i;
+        std::string unit = s.substr(ustart, i - ustart);
+        if (unit.empty()) return std::nullopt;  // Go: "missing unit in duration"
+        bool found = false;
+        for (auto& [u, mult] : kUnits)
+            if (unit == u) {
+                total += value * mult;
+                found = true;
+            }
+        if (!found) return std::nullopt;
+    }
+    if (total > 9.2e18) return std::nullopt;
+    auto ns = static_cast<int64_t>(std::llround(total));
+    return neg ? -ns : ns;
+}
+
 FlagSet& FlagSet::hide(const std::string& name) {
     for (auto& d : defs_)
         if (d.name == name) d.hidden = true;
@@ -91,6 +146,19 @@ void FlagSet::setValue(const FlagDef& def, const std::string& value, const std::
                 throw bad("strconv.ParseInt: parsing \"" + value + "\": value out of range");
             if (ec != std::errc() || p != value.data() + value.size())
                 throw bad("strconv.ParseInt: parsing \"" + value + "\": invalid syntax");
+            break;
+        }
+        case FlagKind::Bytes:
+            if (!ramInBytes(value)) throw bad("invalid size: '" + value + "'");
+            break;
+        case FlagKind::Duration:
+            if (!parseGoDuration(value)) throw bad("time: invalid duration \"" + value + "\"");
+            break;
+        case FlagKind::Decimal: {
+            char* end = nullptr;
+            std::strtod(value.c_str(), &end);
+            if (value.empty() || *end != '\0')
+                throw bad("failed to parse " + value + " as a rational number");
             break;
         }
         case FlagKind::String:
@@ -203,6 +271,20 @@ int64_t FlagSet::getInt(const std::string& name) const {
     return v;
 }
 
+int64_t FlagSet::getBytes(const std::string& name) const {
+    std::string v = getString(name);
+    return v.empty() ? 0 : ramInBytes(v).value_or(0);
+}
+
+int64_t FlagSet::getDuration(const std::string& name) const {
+    return parseGoDuration(getString(name)).value_or(0);
+}
+
+double FlagSet::getDecimal(const std::string& name) const {
+    std::string v = getString(name);
+    return v.empty() ? 0 : std::strtod(v.c_str(), nullptr);
+}
+
 bool FlagSet::changed(const std::string& name) const {
     require(name);
     auto it = values_.find(name);
@@ -223,7 +305,8 @@ std::string FlagSet::usages() const {
         if (!d->valueType.empty() && d->kind != FlagKind::Bool) left += " " + d->valueType;
         std::string right = d->usage;
         bool zero = d->defaultValue.empty() || d->defaultValue == "false" ||
-                    (d->kind == FlagKind::Int && d->defaultValue == "0");
+                    (d->kind == FlagKind::Int && d->defaultValue == "0") ||
+                    (d->kind == FlagKind::Duration && d->defaultValue == "0s");
         if (!zero) {
             if (d->kind == FlagKind::String)
                 right += " (default \"" + d->defaultValue + "\")";

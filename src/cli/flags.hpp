@@ -22,7 +22,9 @@ class UsageError : public Error {
     explicit UsageError(std::string message) : Error(std::move(message)) {}
 };
 
-enum class FlagKind { Bool, String, StringList, Int, Uint };
+// Bytes: docker's MemBytes ("64m", units.RAMInBytes); Duration: Go's time.ParseDuration
+// ("1m30s"); Decimal: a float (--cpus).
+enum class FlagKind { Bool, String, StringList, Int, Uint, Bytes, Duration, Decimal };
 
 struct FlagDef {
     std::string name;    // long name, without "--"
@@ -50,6 +52,10 @@ class FlagSet {
                      const std::string& valueType = "list");
     FlagSet& addInt(const std::string& name, char shorthand, const std::string& usage,
                     int64_t def = 0);
+    FlagSet& addBytes(const std::string& name, char shorthand, const std::string& usage);
+    FlagSet& addDuration(const std::string& name, char shorthand, const std::string& usage,
+                         const std::string& def = "0s");
+    FlagSet& addDecimal(const std::string& name, char shorthand, const std::string& usage);
     FlagSet& hide(const std::string& name);
 
     const FlagDef* find(const std::string& name) const;
@@ -72,6 +78,9 @@ class FlagSet {
     std::vector<std::string> getList(const std::string& name) const;
     int64_t getInt(const std::string& name) const;
     bool changed(const std::string& name) const;
+    int64_t getBytes(const std::string& name) const;     // 0 when not set
+    int64_t getDuration(const std::string& name) const;  // nanoseconds
+    double getDecimal(const std::string& name) const;    // 0 when not set
 
     // pflag's FlagUsages: "  -a, --all             Show all images", aligned.
     std::string usages() const;
@@ -86,5 +95,8 @@ class FlagSet {
 
 // Parses a bool as Go's strconv.ParseBool: 1 t T TRUE true True 0 f F FALSE false False.
 std::optional<bool> parseGoBool(const std::string& s);
+
+// Go's time.ParseDuration ("300ms", "-1.5h", "1h2m3s"); nanoseconds, nullopt when invalid.
+std::optional<int64_t> parseGoDuration(const std::string& s);
 
 }  // namespace berth::cli

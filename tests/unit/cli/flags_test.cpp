@@ -122,6 +122,39 @@ TEST(Flags, UsagesAlignedAndSortedLikePflag) {
               "      --root string     Root (default \"/var/lib/berth\")\n");
 }
 
+TEST(Flags, BytesDurationDecimalLikeDocker) {
+    FlagSet f;
+    f.addBytes("memory", 'm', "Memory limit")
+        .addDuration("stop-timeout", 0, "Timeout")
+        .addDecimal("cpus", 0, "Number of CPUs");
+    std::vector<std::string> pos;
+    f.parse({"-m", "64m", "--stop-timeout=1m30s", "--cpus", "1.5"}, pos);
+    EXPECT_EQ(f.getBytes("memory"), 64 * 1024 * 1024);
+    EXPECT_EQ(f.getDuration("stop-timeout"), 90LL * 1000000000);
+    EXPECT_DOUBLE_EQ(f.getDecimal("cpus"), 1.5);
+    FlagSet g = f;
+    EXPECT_EQ(parseError(g, {"-m", "12x"}),
+              "invalid argument \"12x\" for \"-m, --memory\" flag: invalid size: '12x'");
+    EXPECT_EQ(parseError(g, {"--stop-timeout", "10"}),
+              "invalid argument \"10\" for \"--stop-timeout\" flag: time: invalid duration "
+              "\"10\"");
+    EXPECT_EQ(parseError(g, {"--cpus", "x"}),
+              "invalid argument \"x\" for \"--cpus\" flag: failed to parse x as a rational "
+              "number");
+}
+
+TEST(Flags, GoDurations) {
+    EXPECT_EQ(parseGoDuration("0"), 0);
+    EXPECT_EQ(parseGoDuration("300ms"), 300000000);
+    EXPECT_EQ(parseGoDuration("-1.5h"), -5400LL * 1000000000);
+    EXPECT_EQ(parseGoDuration("1h2m3s"), 3723LL * 1000000000);
+    EXPECT_EQ(parseGoDuration("2us"), 2000);
+    EXPECT_EQ(parseGoDuration("2\u00b5s"), 2000);
+    EXPECT_EQ(parseGoDuration("5"), std::nullopt);
+    EXPECT_EQ(parseGoDuration("5d"), std::nullopt);
+    EXPECT_EQ(parseGoDuration(""), std::nullopt);
+}
+
 TEST(Flags, UndefinedLookupIsAProgrammingError) {
     FlagSet f;
     EXPECT_THROW(f.getBool("nope"), std::logic_error);
