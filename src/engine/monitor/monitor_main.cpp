@@ -1,6 +1,8 @@
 #include "engine/monitor/monitor_main.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <string>
@@ -50,6 +52,47 @@ void redirectStdio(const std::string& stateDir) {
     if (logFd > 2) ::close(logFd);
 }
 
+// A clean process whatever the spawner left behind: default signal dispositions (an inherited
+// SIGCHLD=SIG_IGN would make the kernel reap the container behind our back), nothing blocked, no
+// inherited fds but stdio and the sync fd (a CLI's database or lock fd must not live on in a
+// process that outlives it).
+void resetProcessState(int keepFd) {
+    for (int sig = 1; sig < NSIG; ++sig)
+        if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (keepFd < 0) {
+        syscall(SYS_close_range, 3U, ~0U, 0U);
+        return;
+    }
+    if (keepFd > 3) syscall(SYS_close_range, 3U, static_cast<unsigned>(keepFd - 1), 0U);
+    syscall(SYS_close_range, static_cast<unsigned>(keepFd + 1), ~0U, 0U);
+}
+
+std::string absolute(const std::string& path) {
+    if (path.empty() || path[0] == '/') return path;
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd)) throw SysError("getcwd");
+    return std::string(cwd) + "/" + path;
+}
+
+// The runtime as a path: "runc" is looked up in $PATH (execv needs a path).
+std::string resolveRuntime(const std::string& runtime) {
+    if (runtime.find('/') != std::string::npos) return absolute(runtime);
+    const char* env = getenv("PATH");
+    std::string path = env && *env ? env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    size_t start = 0;
+    while (start <= path.size()) {
+        size_t end = path.find(':', start);
+        if (end == std::string::npos) end = path.size();
+        std::string candidate = path.substr(start, end - start) + "/" + runtime;
+        if (access(candidate.c_str(), X_OK) == 0) return candidate;
+        start = end + 1;
+    }
+    throw Error("runtime \"" + runtime + "\" not found in $PATH", ENOENT);
+}
+
 }  // namespace
 
 int monitorMain(int argc, char** argv) {
@@ -70,11 +113,17 @@ int monitorMain(int argc, char** argv) {
     } else if (opts.syncFd >= 0) {
         fcntl(opts.syncFd, F_SETFD, FD_CLOEXEC);  // never into the container
     }
+    resetProcessState(opts.syncFd);
     try {
+        opts.runtime = resolveRuntime(opts.runtime);
+        for (std::string* p : {&opts.bundle, &opts.stateDir, &opts.logPath, &opts.runtimeRoot})
+            *p = absolute(*p);
         mkdirAll(opts.stateDir, 0700);
         if (!opts.foreground) {
             detach();
             redirectStdio(opts.stateDir);
+            // Don't pin the caller's working directory (a volume someone wants to unmount).
+            if (chdir("/") != 0) throw SysError("chdir /");
         }
     } catch (const Error& e) {
         report(opts.syncFd, JsonOut().boolean("ok", false).str("error", e.what()).done());

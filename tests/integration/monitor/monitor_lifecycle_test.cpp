@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/wait.h>
 
+#include <filesystem>
 #include <map>
 #include <regex>
 
@@ -152,6 +153,50 @@ TEST_F(MonitorTest, StatusReportsRunningContainer) {
     EXPECT_EQ(status["pid"], s.containerPid);
     EXPECT_EQ(status["monitorPid"], s.monitorPid);
     EXPECT_EQ(state()["status"], "running");
+}
+
+TEST_F(MonitorTest, CleanProcessWhateverTheSpawnerLeftBehind) {
+    // A careless spawner: SIGCHLD ignored (children would be auto-reaped), a leaked fd, a
+    // relative state dir and a runtime given by name only.
+    configure({"sh", "-c", "sleep 0.5; exit 3"});
+    int report[2];
+    ASSERT_EQ(pipe(report), 0);
+    pid_t spawner = fork();
+    if (spawner == 0) {
+        close(report[0]);
+        signal(SIGCHLD, SIG_IGN);
+        int leaked = open((dir_ / "leaked").c_str(), O_CREAT | O_RDWR, 0600);  // no O_CLOEXEC
+        dup2(leaked, 20);  // clear of fd 3, which spawnMonitor uses for the sync pipe
+        if (chdir(dir_.path().c_str()) != 0) _exit(1);
+        auto o = options();
+        o.stateDir = "state";
+        o.logPath = "state/ctr.log";
+        std::string runtimeDir = runtime_.substr(0, runtime_.rfind('/'));
+        setenv("PATH", (runtimeDir + ":/usr/bin:/bin").c_str(), 1);
+        o.runtime = runtime_.substr(runtime_.rfind('/') + 1);
+        pid_t monitorPid = 0;
+        try {
+            monitorPid = spawn(o).monitorPid;
+        } catch (const std::exception& e) {
+            fprintf(stderr, "spawn: %s\n", e.what());
+        }
+        (void)!write(report[1], &monitorPid, sizeof monitorPid);
+        _exit(0);
+    }
+    close(report[1]);
+    pid_t monitorPid = 0;
+    ASSERT_EQ(read(report[0], &monitorPid, sizeof monitorPid), (ssize_t)sizeof monitorPid);
+    close(report[0]);
+    waitpid(spawner, nullptr, 0);
+    ASSERT_GT(monitorPid, 0);
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(monitorPid) + "/fd")) {
+        std::error_code ec;
+        auto target = std::filesystem::read_symlink(entry.path(), ec);
+        EXPECT_NE(target.string(), dir_ / "leaked") << "inherited fd kept open";
+    }
+    EXPECT_EQ(std::filesystem::read_symlink("/proc/" + std::to_string(monitorPid) + "/cwd"), "/");
+    auto record = waitFinalExit();
+    EXPECT_EQ(record["exitCode"], 3) << "exit status lost (SIGCHLD ignored?)";
 }
 
 }  // namespace
