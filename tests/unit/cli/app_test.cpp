@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
 #include <sstream>
 
 namespace berth::cli {
@@ -72,6 +74,14 @@ TEST(App, VersionAndFormat) {
     CliRun bad = run({"version", "--format", "{{.Nope"});
     EXPECT_EQ(bad.rc, 1);
     EXPECT_EQ(bad.err.rfind("Error: Template parsing error:", 0), 0u) << bad.err;
+}
+
+TEST(App, RootFromEnvironmentUnlessGiven) {
+    setenv("BERTH_ROOT", "/tmp/from-env", 1);
+    EXPECT_EQ(run({"version", "--format", "{{.Server.Root}}"}).out, "/tmp/from-env\n");
+    EXPECT_EQ(run({"--root=/tmp/flag", "version", "-f", "{{.Server.Root}}"}).out, "/tmp/flag\n");
+    unsetenv("BERTH_ROOT");
+    EXPECT_EQ(run({"version", "--format", "{{.Server.Root}}"}).out, "/var/lib/berth\n");
 }
 
 TEST(App, HostIsNotSupportedYet) {
