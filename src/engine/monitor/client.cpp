@@ -127,6 +127,31 @@ UniqueFd monitorAttach(const std::string& stateDir, bool in, bool out, bool err,
     return sock;
 }
 
+ExecHandle monitorExec(const std::string& stateDir, const std::string& processFile, bool tty,
+                       bool in, bool detach) {
+    std::string request = "exec";
+    if (tty) request += " tty";
+    if (in) request += " stdin";
+    if (detach) request += " detach";
+    request += " " + processFile;
+    std::string what = "monitor " + stateDir + ": exec";
+    UniqueFd sock = withContext(what, [&] { return connectUnix(stateDir + "/monitor.sock"); });
+    writeAll(sock.get(), request + "\n", what);
+    ExecHandle h;
+    h.pid = static_cast<pid_t>(atoi(parseReply(readLine(sock.get(), 30, what), what).c_str()));
+    if (!detach) h.sock = std::move(sock);
+    return h;
+}
+
+int execExitCode(const std::string& stateDir, pid_t pid) {
+    try {
+        auto j = nlohmann::json::parse(readFile(stateDir + "/exec-" + std::to_string(pid) + ".json"));
+        return j.value("exitCode", -1);
+    } catch (...) {
+        return -1;
+    }
+}
+
 MonitorHealth checkMonitor(const std::string& stateDir) {
     std::string pidText;
     try {

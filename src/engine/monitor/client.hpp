@@ -31,6 +31,18 @@ std::string monitorRequest(const std::string& stateDir, const std::string& reque
 UniqueFd monitorAttach(const std::string& stateDir, bool in, bool out, bool err,
                        bool stdinOnce = false);
 
+// Starts an exec session (see monitor.hpp): processFile is an OCI process object (absolute
+// path). Returns the connection carrying the process's I/O (closed by the monitor once it exited;
+// invalid for detach) and its pid. Throws Error with the runtime's message.
+struct ExecHandle {
+    UniqueFd sock;
+    pid_t pid = 0;
+};
+ExecHandle monitorExec(const std::string& stateDir, const std::string& processFile, bool tty,
+                       bool in, bool detach = false);
+// Exit code of exec `pid` once it exited (state-dir/exec-PID.json); -1 while unknown.
+int execExitCode(const std::string& stateDir, pid_t pid);
+
 // Whether the monitor is running: monitor.pid names a live process with the recorded start
 // time (so a reused pid doesn't count).
 //   Running: alive.

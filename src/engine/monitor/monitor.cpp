@@ -220,6 +220,7 @@ void Monitor::onSignal() {
         if (pid <= 0) break;
         if (pid == containerPid_) onContainerExit(status);
         else if (pid == healthPid_) onHealthExit(status);
+        else if (ExecSession* s = findExecByPid(pid)) onExecExit(*s, status);
         // Anything else: an orphan reparented to us (e.g. a runtime helper); reaped, done.
     }
 }
@@ -414,6 +415,12 @@ int Monitor::run() {
                     break;
                 case kTagHealthOutput:
                     onHealthOutput();
+                    break;
+                case kTagExecOut:
+                case kTagExecErr:
+                case kTagExecPty:
+                case kTagExecIn:
+                    onExecEvent(tag, ev);
                     break;
             }
         }

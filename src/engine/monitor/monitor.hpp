@@ -17,6 +17,16 @@
 //                                  with a tty raw bytes; bytes from the client go to the
 //                                  container's stdin. Detach: the client closes the connection.
 //                                  stdin-once: the client's EOF also closes the container's stdin.
+//   exec [tty] [stdin] [detach] PROCESS_JSON
+//                                → ok PID: `<runtime> exec -d --process PROCESS_JSON` (an OCI
+//                                  process object the engine wrote; PROCESS_JSON absolute); the
+//                                  process becomes the monitor's child. Unless detached the
+//                                  connection then carries its I/O as attach does (the client's
+//                                  EOF closes its stdin) and closes after it exited; its exit
+//                                  code is in state-dir/exec-PID.json ({"pid":..,"exitCode":..})
+//                                  before the connection closes. Exec output is not logged.
+//   resize ROWS COLS PID         → resize the pty of exec PID
+//   wait                         → ok EXITCODE once the container exited for good
 // The monitor exits once the container has exited for good (no restart pending).
 #pragma once
 
@@ -50,6 +60,7 @@ public:
 private:
     enum class Status { Created, Running, Restarting, Exited };
     struct Client;
+    struct ExecSession;
 
     // Lifecycle (monitor.cpp)
     void createContainer();
@@ -85,6 +96,16 @@ private:
     Client* findClient(uint64_t clientId);
     void updateClientEvents(Client& c);
     void finalizeClient(Client& c);
+
+    // Exec sessions (monitor_exec.cpp)
+    void startExec(Client& c, const std::vector<std::string>& words);
+    ExecSession* findExec(uint64_t sessionId);
+    ExecSession* findExecByPid(pid_t pid);
+    void onExecEvent(uint64_t tag, uint32_t events);
+    bool execOutput(ExecSession& s, int fd, Stream stream);  // false: nothing more now
+    void execStdin(ExecSession& s, const char* data, size_t len);
+    void closeExecStdin(ExecSession& s);
+    void onExecExit(ExecSession& s, int waitStatus);
 
     // Healthchecks (monitor_health.cpp)
     void armHealthTimer(int64_t delayNs);
@@ -124,6 +145,9 @@ private:
 
     std::vector<std::unique_ptr<Client>> clients_;
     uint64_t nextClientId_ = 1;
+
+    std::vector<std::unique_ptr<ExecSession>> execs_;
+    uint64_t nextExecId_ = 1;
 
     HealthState health_;
     pid_t healthPid_ = -1;

@@ -119,7 +119,11 @@ void Monitor::onClientEvent(uint64_t clientId, uint32_t events) {
     }
     if (n == 0) {
         c->inputClosed = true;
-        if (c->attached && c->wantStdin && c->stdinOnce) closeStdin();
+        if (c->execSession) {
+            if (ExecSession* s = findExec(c->execSession)) closeExecStdin(*s);
+        } else if (c->attached && c->wantStdin && c->stdinOnce) {
+            closeStdin();
+        }
         // A closed request connection, or a full close (EPOLLHUP) of an attached one: detach.
         if ((!c->attached && !c->waitingForStop) || (events & EPOLLHUP)) dropClient(clientId);
         else updateClientEvents(*c);
@@ -127,7 +131,12 @@ void Monitor::onClientEvent(uint64_t clientId, uint32_t events) {
     }
     std::string_view data(buf, static_cast<size_t>(n));
     if (c->attached) {
-        if (c->wantStdin) writeStdin(data.data(), data.size());
+        if (c->execSession) {
+            if (ExecSession* s = findExec(c->execSession); s && c->wantStdin)
+                execStdin(*s, data.data(), data.size());
+        } else if (c->wantStdin) {
+            writeStdin(data.data(), data.size());
+        }
         updateClientEvents(*c);
         return;
     }
@@ -182,13 +191,28 @@ bool Monitor::handleRequest(Client& c, const std::string& line) {
             return done("ok");
         }
         if (verb == "resize") {
-            if (words.size() < 3) return done("error resize needs ROWS COLS");
-            if (!ptyMaster_) return done("error container " + opts_.id + " has no terminal");
+            if (words.size() < 3) return done("error resize needs ROWS COLS [EXEC_PID]");
+            int pty = ptyMaster_.get();
+            if (words.size() > 3) {
+                ExecSession* s = findExecByPid(static_cast<pid_t>(atoi(words[3].c_str())));
+                if (!s) return done("error no exec session with pid " + words[3]);
+                pty = s->pty.get();
+            }
+            if (pty < 0) return done("error container " + opts_.id + " has no terminal");
             winsize ws{};
             ws.ws_row = static_cast<unsigned short>(atoi(words[1].c_str()));
             ws.ws_col = static_cast<unsigned short>(atoi(words[2].c_str()));
-            if (ioctl(ptyMaster_.get(), TIOCSWINSZ, &ws) != 0) throw SysError("TIOCSWINSZ");
+            if (ioctl(pty, TIOCSWINSZ, &ws) != 0) throw SysError("TIOCSWINSZ");
             return done("ok");
+        }
+        if (verb == "exec") {
+            startExec(c, words);
+            return true;
+        }
+        if (verb == "wait") {
+            if (status_ == Status::Exited) return done("ok " + std::to_string(exitCode_));
+            c.waitingForStop = true;
+            return true;
         }
         if (verb == "attach") {
             for (size_t i = 1; i < words.size(); ++i) {

@@ -24,6 +24,10 @@ enum : uint64_t {
     kTagHealthTimer,
     kTagHealthTimeout,
     kTagHealthOutput,
+    kTagExecOut,
+    kTagExecErr,
+    kTagExecPty,
+    kTagExecIn,
 };
 
 // Cap on what the monitor buffers for one client or for stdin before pushing back.
@@ -37,10 +41,20 @@ struct Monitor::Client {
     bool attached = false;
     bool wantStdin = false, wantStdout = false, wantStderr = false, stdinOnce = false;
     bool inputClosed = false;
-    bool waitingForStop = false;
+    bool waitingForStop = false;  // stop or wait: answered with the exit code at the end
+    uint64_t execSession = 0;     // attached to an exec session rather than the container
     bool closeWhenFlushed = false;
     bool dead = false;  // dropped; erased after the current epoll batch
     uint32_t events = 0;  // what epoll watches now
+};
+
+struct Monitor::ExecSession {
+    uint64_t id = 0;
+    pid_t pid = -1;
+    bool tty = false;
+    UniqueFd out, err, in, pty;
+    std::string inPending;
+    uint64_t clientId = 0;  // 0: nobody attached (detached, or the client went away)
 };
 
 void setNonBlocking(int fd);

@@ -121,7 +121,7 @@ void Monitor::drainOutput() {
 void Monitor::deliver(Stream stream, const char* data, size_t len) {
     log_->write(stream, std::string_view(data, len));
     for (auto& c : clients_) {
-        if (!c->attached) continue;
+        if (!c->attached || c->execSession) continue;
         if (stream == Stream::Stdout ? !c->wantStdout : !c->wantStderr) continue;
         if (opts_.terminal) {
             sendToClient(*c, data, len);
