@@ -102,7 +102,13 @@ CommandResult runCommand(const std::vector<std::string>& argv, const std::string
 
 std::string binPath(const std::string& name) { return std::string(BERTH_BIN_DIR) + "/" + name; }
 std::string fixturePath(const std::string& rel) {
-    return std::string(BERTH_FIXTURES_DIR) + "/" + rel;
+    // $BERTH_FIXTURES_DIR, else ../shared/fixtures beside the checkout, else one level further
+    // up (a git worktree under <repo>/../wt/<name>).
+    if (const char* env = ::getenv("BERTH_FIXTURES_DIR")) return std::string(env) + "/" + rel;
+    std::string dir = BERTH_FIXTURES_DIR;
+    if (!pathExists(dir) && pathExists(std::string(BERTH_SOURCE_DIR) + "/../../shared/fixtures"))
+        dir = std::string(BERTH_SOURCE_DIR) + "/../../shared/fixtures";
+    return dir + "/" + rel;
 }
 bool runningAsRoot() { return geteuid() == 0; }
 
