@@ -25,6 +25,8 @@ function(berth_unit_tests module)
   endif()
   add_executable(unit_${module} ${srcs})
   target_link_libraries(unit_${module} PRIVATE ${M_DEPS} GTest::gtest GTest::gtest_main)
+  # berth_runtime/berth_oci are fat LTO objects (for berth-runtime's link): link their plain code.
+  target_link_options(unit_${module} PRIVATE -fno-lto)
   target_compile_definitions(unit_${module} PRIVATE BERTH_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                                      BERTH_BIN_DIR="${CMAKE_BINARY_DIR}/bin")
   gtest_discover_tests(unit_${module} PROPERTIES LABELS unit SKIP_REGULAR_EXPRESSION "  SKIPPED "
@@ -40,6 +42,7 @@ function(berth_integration_tests name)
   endif()
   add_executable(integration_${name} ${srcs})
   target_link_libraries(integration_${name} PRIVATE ${M_DEPS} GTest::gtest GTest::gtest_main)
+  target_link_options(integration_${name} PRIVATE -fno-lto)
   target_compile_definitions(integration_${name} PRIVATE BERTH_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                                           BERTH_BIN_DIR="${CMAKE_BINARY_DIR}/bin")
   gtest_discover_tests(integration_${name} PROPERTIES LABELS integration RUN_SERIAL TRUE

@@ -70,6 +70,25 @@ void writeFileAtomic(const std::string& path, std::string_view data, unsigned mo
     if (dfd) ::fsync(dfd.get());
 }
 
+void writeFileReplace(const std::string& path, std::string_view data, unsigned mode) {
+    std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+    {
+        UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+        if (!fd) throw SysError("open " + tmp);
+        try {
+            writeAll(fd.get(), data, tmp);
+        } catch (...) {
+            ::unlink(tmp.c_str());
+            throw;
+        }
+    }
+    if (::rename(tmp.c_str(), path.c_str()) < 0) {
+        int err = errno;
+        ::unlink(tmp.c_str());
+        throw SysError("rename " + tmp + " to " + path, err);
+    }
+}
+
 void mkdirAll(const std::string& path, unsigned mode) {
     if (path.empty()) return;
     std::string cur;

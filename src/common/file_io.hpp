@@ -18,6 +18,11 @@ void writeFile(const std::string& path, std::string_view data);
 // A reader sees the old content or the new, never a mix.
 void writeFileAtomic(const std::string& path, std::string_view data, unsigned mode = 0644);
 
+// Atomic replace without fsync (temp + rename): a reader sees the old content or the new, but
+// a crash may lose the write. For runtime state under /run that dies with the machine anyway
+// (berth-runtime's state.json, cgroup.json, pid files): fsync there is pure start-path cost.
+void writeFileReplace(const std::string& path, std::string_view data, unsigned mode = 0644);
+
 // mkdir -p; existing directories are fine.
 void mkdirAll(const std::string& path, unsigned mode = 0755);
 

@@ -1,7 +1,6 @@
 #include "oci/linux_resources.hpp"
 
 #include <limits>
-#include <regex>
 
 #include "common/error.hpp"
 
@@ -195,11 +194,62 @@ DeviceRule parseDeviceRule(const json& e, const std::string& ep) {
 
 }  // namespace
 
-bool isValidCpusetList(const std::string& list) {
-    // Kernel cpulist_parse syntax: comma-separated N or N-M (optionally N-M:used/group).
-    static const std::regex re(R"(^\s*(\d+(-\d+(:\d+/\d+)?)?)(,\d+(-\d+(:\d+/\d+)?)?)*\s*$)");
-    return std::regex_match(list, re);
+namespace {
+
+// Hand-written matchers (std::regex alone added ~100 KB to berth-runtime).
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// One or more digits at s[i]; advances i.
+bool digits(const std::string& s, size_t& i) {
+    size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > start;
 }
+
+// N, N-M or N-M:used/group at s[i].
+bool cpusetItem(const std::string& s, size_t& i) {
+    if (!digits(s, i)) return false;
+    if (i < s.size() && s[i] == '-') {
+        ++i;
+        if (!digits(s, i)) return false;
+        if (i < s.size() && s[i] == ':') {
+            ++i;
+            if (!digits(s, i) || i >= s.size() || s[i] != '/') return false;
+            ++i;
+            if (!digits(s, i)) return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+bool isValidCpusetList(const std::string& list) {
+    // Kernel cpulist_parse syntax: comma-separated N or N-M (optionally N-M:used/group),
+    // surrounding white space allowed.
+    size_t i = 0;
+    while (i < list.size() && isSpace(list[i])) ++i;
+    if (!cpusetItem(list, i)) return false;
+    while (i < list.size() && list[i] == ',') {
+        ++i;
+        if (!cpusetItem(list, i)) return false;
+    }
+    while (i < list.size() && isSpace(list[i])) ++i;
+    return i == list.size();
+}
+
+namespace {
+
+// "2MB", "1GB": [1-9][0-9]* then KB|MB|GB|TB|PB.
+bool isHugepageSize(const std::string& s) {
+    size_t i = 0;
+    if (s.empty() || s[0] < '1' || s[0] > '9') return false;
+    if (!digits(s, i)) return false;
+    std::string unit = s.substr(i);
+    return unit == "KB" || unit == "MB" || unit == "GB" || unit == "TB" || unit == "PB";
+}
+
+}  // namespace
 
 LinuxResources parseLinuxResources(const json& j, const std::string& prefix) {
     requireObject(j, prefix);
@@ -338,9 +388,8 @@ void validateLinuxResources(const LinuxResources& r, const std::string& prefix) 
         checkList(b->throttleReadIOPSDevice, "throttleReadIOPSDevice");
         checkList(b->throttleWriteIOPSDevice, "throttleWriteIOPSDevice");
     }
-    static const std::regex pageSizeRe(R"(^[1-9][0-9]*(KB|MB|GB|TB|PB)$)");
     for (size_t i = 0; i < r.hugepageLimits.size(); ++i)
-        if (!std::regex_match(r.hugepageLimits[i].pageSize, pageSizeRe))
+        if (!isHugepageSize(r.hugepageLimits[i].pageSize))
             fail(prefix + ".hugepageLimits[" + std::to_string(i) + "].pageSize",
                  "\"" + r.hugepageLimits[i].pageSize + "\" is not a size like 2MB or 1GB");
     for (size_t i = 0; i < r.devices.size(); ++i) {

@@ -38,7 +38,7 @@ std::unique_ptr<CgroupManager> setupContainerCgroup(const CgroupPlan& plan, Cgro
 }
 
 void saveContainerCgroup(const std::string& stateDir, const CgroupManager& manager) {
-    writeFileAtomic(stateDir + "/cgroup.json", manager.toJson().dump(), 0600);
+    writeFileReplace(stateDir + "/cgroup.json", manager.toJson().dump(), 0600);
 }
 
 std::unique_ptr<CgroupManager> loadContainerCgroup(const std::string& stateDir, CgroupFs& fs) {

@@ -41,11 +41,7 @@ int cmdRun(Context& ctx, const Args& argv) {
         throw;
     }
     r.sync.reset();
-    {
-        ContainerLock lock = store.lock(id);
-        state.started = true;
-        store.save(state);
-    }
+    // No exec.fifo was made, so `state` already reports running: nothing to save.
     runPoststart(store, state);
     if (detach) return 0;
     int code = waitForwardingSignals(state.pid, master.get());

@@ -169,7 +169,7 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
     // exec reads the config from here, not from a bundle that may have changed since.
     writeFile(store.dir(opts.id) + "/config.json", plan.spec.raw.dump());
     store.save(state);
-    if (!opts.pidFile.empty()) writeFileAtomic(opts.pidFile, std::to_string(init), 0644);
+    if (!opts.pidFile.empty()) writeFileReplace(opts.pidFile, std::to_string(init), 0644);
     guard.dismiss();
     cgroup.dismiss();
     CreateResult r;

@@ -179,7 +179,7 @@ int execInContainer(const StateStore& store, const ExecOptions& options) {
         if (ours) master = recvFd(ours.get());
         SyncMessage m = syncRecv(sync.parent.get());
         if (!m.eof && m.type == SyncMsg::Error) throw Error(m.payload);
-        if (!options.pidFile.empty()) writeFileAtomic(options.pidFile, std::to_string(child));
+        if (!options.pidFile.empty()) writeFileReplace(options.pidFile, std::to_string(child));
         if (options.detach) return 0;
         return waitForwardingSignals(child, master.get());
     } catch (...) {

@@ -42,7 +42,7 @@ void saveLaterHooks(const std::string& stateDir, const oci::Hooks& hooks) {
     if (hooks.poststart.empty() && hooks.poststop.empty()) return;
     nlohmann::json j{{"poststart", listToJson(hooks.poststart)},
                      {"poststop", listToJson(hooks.poststop)}};
-    writeFileAtomic(stateDir + kFile, j.dump(), 0600);
+    writeFileReplace(stateDir + kFile, j.dump(), 0600);
 }
 
 std::optional<oci::Hooks> loadLaterHooks(const std::string& stateDir) {

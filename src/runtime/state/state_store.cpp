@@ -94,7 +94,7 @@ void StateStore::save(const ContainerState& s) const {
                      {"newPidNamespace", s.newPidNamespace},
                      {"started", s.started},
                      {"extra", s.extra}};
-    writeFileAtomic(dir(s.id) + "/state.json", j.dump(), 0600);
+    writeFileReplace(dir(s.id) + "/state.json", j.dump(), 0600);
 }
 
 ContainerState StateStore::load(const std::string& id) const {
