@@ -98,8 +98,12 @@ void applyUserAndCapabilities(const LaunchPlan& plan) {
     capset(c.effective, c.permitted, c.inheritable);
     if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
         throw SysError("process.capabilities.ambient: clear");
+    // An ambient cap that is not also permitted and inheritable cannot be raised; runc and crun
+    // skip it rather than fail (their own `spec` lists ambient caps with an empty inheritable
+    // set since CVE-2022-29162), so configs written for them run here too.
+    const uint64_t raisable = c.ambient & c.permitted & c.inheritable;
     for (int cap = 0; cap < 64; ++cap)
-        if (c.ambient & (uint64_t(1) << cap))
+        if (raisable & (uint64_t(1) << cap))
             if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
                 throw SysError("process.capabilities.ambient: raise " + oci::capabilityName(cap) +
                                " (it must also be permitted and inheritable)");

@@ -133,6 +133,19 @@ TEST(RuntimeProcess, CapabilitiesExactlyAsConfigured) {
     EXPECT_EQ(statusLine(r.out, "CapInh"), "0000000000000000");
     EXPECT_EQ(statusLine(r.out, "CapAmb"), "0000000000000000");
 
+    // `runc spec`'s sets: ambient listed, inheritable empty. runc and crun run it (the ambient
+    // ones can't be raised and are skipped); so must berth, without making anything inheritable.
+    b.id = b.newId();
+    c = shellConfig("grep Cap /proc/self/status");
+    std::vector<std::string> runcSpec{"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"};
+    c["process"]["capabilities"] = {{"bounding", runcSpec}, {"effective", runcSpec},
+                                    {"permitted", runcSpec}, {"ambient", runcSpec}};
+    r = b.run(c);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(statusLine(r.out, "CapEff"), "0000000020000420");
+    EXPECT_EQ(statusLine(r.out, "CapInh"), "0000000000000000");
+    EXPECT_EQ(statusLine(r.out, "CapAmb"), "0000000000000000");
+
     // No capabilities object: no capabilities at all, even for root.
     b.id = b.newId();
     c = shellConfig("grep Cap /proc/self/status");
