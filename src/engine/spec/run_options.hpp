@@ -1,0 +1,80 @@
+// What `docker run` / `docker create` accept, as the engine takes it: the CLI, the API server and
+// compose fill one RunOptions and call Engine::create. Units are already parsed (bytes, nano
+// CPUs); the engine validates ranges and names and answers with Docker's error texts.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace berth::engine {
+
+struct Ulimit {
+    std::string name;  // "nofile" (docker's names, without RLIMIT_)
+    int64_t soft = 0;
+    int64_t hard = 0;
+};
+
+// --mount / -v, parsed.
+struct MountSpec {
+    enum class Type { Bind, Tmpfs, Volume };
+    Type type = Type::Bind;
+    std::string source;  // host path (bind), volume name (volume; "" = anonymous)
+    std::string target;  // absolute path in the container
+    bool readOnly = false;
+    std::string propagation;             // "" → rprivate
+    bool createSource = false;           // -v creates a missing host dir; --mount refuses it
+    std::vector<std::string> tmpfsOptions;  // --tmpfs /run:rw,size=64m
+};
+
+struct DeviceSpec {
+    std::string hostPath;
+    std::string containerPath;  // "" → hostPath
+    std::string permissions = "rwm";
+};
+
+struct RunOptions {
+    std::string image;                 // reference or ID as typed
+    std::vector<std::string> command;  // after IMAGE; empty → image Cmd
+    std::optional<std::string> entrypoint;  // --entrypoint ("" clears the image's)
+    std::string name;                  // --name ("" → random adjective_surname)
+    std::vector<std::string> env;      // -e (KEY=VAL, or KEY: taken from the caller's environment)
+    std::vector<std::string> envFiles;  // --env-file
+    std::string workdir;               // -w
+    std::string user;                  // -u user[:group], names or ids
+    std::string hostname;              // -h
+    std::map<std::string, std::string> labels;  // -l
+    bool readOnly = false;
+    bool privileged = false;
+    bool init = false;
+    bool tty = false;
+    bool openStdin = false;
+    bool autoRemove = false;           // --rm
+
+    // Resources (0 / empty: unset)
+    int64_t memory = 0;          // bytes
+    int64_t memorySwap = 0;      // bytes; -1 unlimited
+    int64_t memoryReservation = 0;
+    int64_t nanoCpus = 0;        // --cpus × 1e9
+    int64_t cpuShares = 0;
+    std::string cpusetCpus;
+    std::string cpusetMems;
+    std::optional<int64_t> pidsLimit;
+    int64_t blkioWeight = 0;
+    int64_t shmSize = 0;         // bytes; 0 → 64m
+    std::vector<Ulimit> ulimits;
+
+    std::vector<std::string> capAdd, capDrop;
+    std::vector<std::string> securityOpts;  // seccomp=FILE|unconfined, no-new-privileges[:true]
+    std::vector<DeviceSpec> devices;
+    std::vector<MountSpec> mounts;          // -v, --mount, --tmpfs
+    std::string network = "default";        // none | host | default/bridge (→ none for now)
+    std::string runtime;                    // "" → berth-runtime; runc | crun | PATH
+    std::string restart = "no";
+    std::string stopSignal;                 // "" → image's or SIGTERM
+    std::optional<int> stopTimeout;         // seconds
+};
+
+}  // namespace berth::engine
