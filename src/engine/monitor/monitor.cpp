@@ -155,7 +155,12 @@ void Monitor::createContainer() {
     pid_t pid = spawnProcess(argv, stdio);
     capture.write.reset();
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    try {
+        status = waitChild(pid, opts_.runtimeTimeoutNs, opts_.runtime + " create " + opts_.id);
+    } catch (Error&) {
+        if (opts_.terminal) ::unlink(path("console.sock").c_str());
+        deleteContainer();
+        throw;
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         // Without a tty the runtime's complaint went down the container's stderr pipe.
@@ -187,7 +192,7 @@ void Monitor::createContainer() {
 }
 
 void Monitor::startContainer() {
-    auto r = runCaptured(runtimeCommand(opts_, {"start", opts_.id}));
+    auto r = runCaptured(runtimeCommand(opts_, {"start", opts_.id}), opts_.runtimeTimeoutNs);
     if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0)
         throw Error(opts_.runtime + " start " + opts_.id + ": " + describeWaitStatus(r.status) +
                     (r.output.empty() ? "" : ": " + trimRight(r.output)));
@@ -202,7 +207,11 @@ void Monitor::startContainer() {
 }
 
 void Monitor::deleteContainer() {
-    runCaptured(runtimeCommand(opts_, {"delete", "--force", opts_.id}));
+    try {
+        runCaptured(runtimeCommand(opts_, {"delete", "--force", opts_.id}), opts_.runtimeTimeoutNs);
+    } catch (const Error& e) {
+        diag(e.what());  // best effort: the engine's system check finds what is left
+    }
 }
 
 void Monitor::onSignal() {

@@ -73,7 +73,11 @@ void Monitor::startExec(Client& c, const std::vector<std::string>& words) {
     err.write.reset();
     input.read.reset();
     int status = 0;
-    while (waitpid(runtimePid, &status, 0) < 0 && errno == EINTR) {
+    try {
+        status = waitChild(runtimePid, opts_.runtimeTimeoutNs, opts_.runtime + " exec " + opts_.id);
+    } catch (Error&) {
+        if (s->tty) ::unlink(consolePath.c_str());
+        throw;
     }
     if (s->tty) ::unlink(consolePath.c_str());
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {

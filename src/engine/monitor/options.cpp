@@ -159,6 +159,9 @@ MonitorOptions MonitorOptions::parse(const std::vector<std::string>& args) {
         else if (flag == "--runtime") o.runtime = value();
         else if (flag == "--runtime-root") o.runtimeRoot = value();
         else if (flag == "--runtime-arg") o.runtimeArgs.push_back(value());
+        else if (flag == "--runtime-timeout") o.runtimeTimeoutNs = withContext(flag, [&] {
+                return parseDuration(value());
+            });
         else if (flag == "--state-dir") o.stateDir = value();
         else if (flag == "--log-path") o.logPath = value();
         else if (flag == "--log-max-size") o.logMaxSize = withContext("--log-max-size", [&] {
@@ -195,6 +198,7 @@ MonitorOptions MonitorOptions::parse(const std::vector<std::string>& args) {
                           : o.logPath.empty()  ? "--log-path"
                                                : nullptr;
     if (missing) throw Error(std::string("missing required flag ") + missing);
+    if (o.runtimeTimeoutNs <= 0) throw Error("--runtime-timeout must be positive");
     if (o.health.intervalNs <= 0 || o.health.timeoutNs <= 0)
         throw Error("--health-interval and --health-timeout must be positive");
     return o;
@@ -205,6 +209,8 @@ std::vector<std::string> MonitorOptions::toArgs() const {
                                runtime,       "--state-dir", stateDir, "--log-path", logPath};
     if (!runtimeRoot.empty()) a.insert(a.end(), {"--runtime-root", runtimeRoot});
     for (const auto& r : runtimeArgs) a.insert(a.end(), {"--runtime-arg", r});
+    if (runtimeTimeoutNs != 120'000'000'000)
+        a.insert(a.end(), {"--runtime-timeout", formatDuration(runtimeTimeoutNs)});
     if (logMaxSize > 0) a.insert(a.end(), {"--log-max-size", std::to_string(logMaxSize)});
     if (logMaxFiles != 1) a.insert(a.end(), {"--log-max-file", std::to_string(logMaxFiles)});
     if (terminal) a.push_back("--terminal");

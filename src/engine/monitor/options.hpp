@@ -7,6 +7,8 @@
 //   --runtime PATH          OCI runtime binary (berth-runtime, runc, crun)
 //   --runtime-root DIR      the runtime's --root (state dir); runtime default if absent
 //   --runtime-arg ARG       extra global runtime argument, before the verb (repeatable)
+//   --runtime-timeout D     a runtime call (create, start, exec, delete) taking longer is killed
+//                           and reported as an error (Go duration; default 2m)
 //   --state-dir DIR         the monitor's own files (see below); created if missing
 //   --log-path FILE         json-file log ({"log":..,"stream":..,"time":..} per line)
 //   --log-max-size BYTES    rotate when the file reaches this size (suffixes k/m/g allowed);
@@ -65,6 +67,7 @@ struct MonitorOptions {
     std::string runtime;
     std::string runtimeRoot;
     std::vector<std::string> runtimeArgs;
+    int64_t runtimeTimeoutNs = 120'000'000'000;
     std::string stateDir;
     std::string logPath;
     int64_t logMaxSize = -1;  // -1: unlimited

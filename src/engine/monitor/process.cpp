@@ -1,9 +1,14 @@
 #include "engine/monitor/process.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include "common/error.hpp"
 #include "common/fd.hpp"
@@ -56,20 +61,66 @@ pid_t spawnProcess(const std::vector<std::string>& argv, const ChildStdio& stdio
     return pid;
 }
 
-RunResult runCaptured(const std::vector<std::string>& argv) {
+static int64_t monotonicNs() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+static std::string timeoutText(const std::string& what, int64_t timeoutNs) {
+    return what + ": no answer within " + std::to_string(timeoutNs / 1'000'000'000) + " s (killed)";
+}
+
+int waitChild(pid_t pid, int64_t timeoutNs, const std::string& what) {
+    int status = 0;
+    UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+    if (pidfd) {
+        int64_t deadline = monotonicNs() + timeoutNs;
+        for (;;) {
+            int64_t left = deadline - monotonicNs();
+            if (left <= 0) {
+                kill(pid, SIGKILL);
+                waitpid(pid, &status, 0);
+                throw Error(timeoutText(what, timeoutNs), ETIMEDOUT);
+            }
+            pollfd p{pidfd.get(), POLLIN, 0};
+            int r = poll(&p, 1, static_cast<int>(std::min<int64_t>(left / 1'000'000 + 1, 60'000)));
+            if (r > 0) break;
+        }
+    }
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return status;
+}
+
+RunResult runCaptured(const std::vector<std::string>& argv, int64_t timeoutNs) {
     Pipe out = Pipe::make();
     pid_t pid = spawnProcess(argv, {-1, out.write.get(), out.write.get()});
     out.write.reset();
     RunResult r;
     char buf[4096];
+    int64_t deadline = monotonicNs() + timeoutNs;
     for (;;) {
+        int64_t left = deadline - monotonicNs();
+        pollfd p{out.read.get(), POLLIN, 0};
+        int ready = left > 0 ? poll(&p, 1, static_cast<int>(std::min<int64_t>(left / 1'000'000 + 1,
+                                                                               60'000)))
+                             : 0;
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready == 0 && monotonicNs() >= deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &r.status, 0);
+            throw Error(timeoutText(argv[0] + " " + (argv.size() > 1 ? argv.back() : ""), timeoutNs),
+                        ETIMEDOUT);
+        }
+        if (ready <= 0) continue;
         ssize_t n = ::read(out.read.get(), buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
         if (r.output.size() < 64 * 1024) r.output.append(buf, static_cast<size_t>(n));
     }
-    while (waitpid(pid, &r.status, 0) < 0 && errno == EINTR) {
-    }
+    r.status = waitChild(pid, std::max<int64_t>(deadline - monotonicNs(), 1'000'000'000),
+                         argv[0]);
     return r;
 }
 

@@ -25,8 +25,13 @@ struct RunResult {
     int status = 0;      // wait status
     std::string output;  // stdout and stderr together
 };
-// Runs argv to completion, capturing its output; waits for that pid only.
-RunResult runCaptured(const std::vector<std::string>& argv);
+// Runs argv to completion, capturing its output; waits for that pid only. A run longer than
+// timeoutNs is killed and reported as an Error (a hung runtime must not hang the monitor).
+RunResult runCaptured(const std::vector<std::string>& argv, int64_t timeoutNs);
+
+// Waits for child pid at most timeoutNs (pidfd + poll); on timeout SIGKILLs and reaps it and
+// throws Error("<what>: no answer within N s"). Returns the wait status.
+int waitChild(pid_t pid, int64_t timeoutNs, const std::string& what);
 
 // <runtime> [--root R] [runtime args...] <verb args...>
 std::vector<std::string> runtimeCommand(const MonitorOptions& o,

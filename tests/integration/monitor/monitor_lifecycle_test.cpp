@@ -1,6 +1,7 @@
 // berth-monitor: create/start through a real runtime, json-file logs, exit records, rotation,
 // surviving its starter, detection of a killed monitor.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <filesystem>
@@ -153,6 +154,34 @@ TEST_F(MonitorTest, StatusReportsRunningContainer) {
     EXPECT_EQ(status["pid"], s.containerPid);
     EXPECT_EQ(status["monitorPid"], s.monitorPid);
     EXPECT_EQ(state()["status"], "running");
+}
+
+TEST_F(MonitorTest, HungRuntimeIsKilledAndReported) {
+    std::string fake = dir_ / "hung-runtime";
+    writeFile(fake, "#!/bin/sh\nexec sleep 100\n");
+    chmod(fake.c_str(), 0755);
+    auto o = options();
+    o.runtime = fake;
+    o.runtimeTimeoutNs = 1'000'000'000;
+    auto t0 = std::chrono::steady_clock::now();
+    try {
+        spawn(o);
+        FAIL() << "a hung runtime must fail the spawn";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("no answer within 1 s"), std::string::npos) << e.what();
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+}
+
+TEST_F(MonitorTest, StopOfCreatedContainerEndsTheMonitor) {
+    configure({"sleep", "100"});
+    auto o = options();
+    o.noStart = true;
+    spawn(o);
+    EXPECT_EQ(monitorRequest(stateDir_, "stop"), "137");
+    auto record = waitFinalExit();
+    EXPECT_TRUE(record.value("manualStop", false));
+    EXPECT_EQ(checkMonitor(stateDir_), MonitorHealth::Exited);
 }
 
 TEST_F(MonitorTest, CleanProcessWhateverTheSpawnerLeftBehind) {
