@@ -35,13 +35,14 @@ namespace berth::store {
 
 class ImageNotFound : public Error {
   public:
-    explicit ImageNotFound(const std::string& what) : Error("No such image: " + what, ENOENT) {}
+    // No errno suffix: the message is exactly Docker's.
+    explicit ImageNotFound(const std::string& what) : Error("No such image: " + what) {}
 };
 
 // A reference to an image already tagged to another ID, or an image in use, and similar refusals.
 class ImageConflict : public Error {
   public:
-    explicit ImageConflict(const std::string& msg) : Error(msg, EBUSY) {}
+    explicit ImageConflict(const std::string& msg) : Error(msg) {}
 };
 
 enum class ArchiveFormat {
