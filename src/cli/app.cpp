@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/error_text.hpp"
 #include "cli/verbs.hpp"
 #include "cli/version.hpp"
 #include "common/log.hpp"
@@ -175,11 +176,8 @@ int runCli(const std::vector<std::string>& args, CliContext& ctx) {
     } catch (const StatusError& e) {
         ctx.err() << e.what() << "\n";
         return e.status();
-    } catch (const Error& e) {
-        ctx.err() << "Error: " << e.what() << "\n";
-        return 1;
     } catch (const std::exception& e) {
-        ctx.err() << "Error: " << e.what() << "\n";
+        ctx.err() << "Error: " << errorText(e) << "\n";
         return 1;
     }
 }

@@ -1,4 +1,5 @@
 // `berth image inspect`: docker's JSON array (4-space indent, Go's field order) or --format.
+#include "cli/error_text.hpp"
 #include "cli/format/formatter.hpp"
 #include "cli/verbs.hpp"
 #include "cli/verbs/image_util.hpp"
@@ -63,7 +64,7 @@ int runInspect(Invocation& inv) {
         try {
             found.push_back(inv.ctx.images().inspect(name));
         } catch (const store::ImageNotFound& e) {
-            errors.push_back(std::string("Error: ") + e.what());
+            errors.push_back("Error: " + errorText(e));
         }
     }
     if (format.empty()) {

@@ -13,7 +13,10 @@ int runLoad(Invocation& inv) {
     std::string input = inv.flags.getString("input");
     bool quiet = inv.flags.getBool("quiet");
     store::LoadOptions opts;
-    if (!quiet) opts.progress = [&inv](const std::string& line) { inv.ctx.err() << line << "\n"; };
+    // Per-layer progress only for a person watching (docker shows progress bars on a terminal
+    // and only the "Loaded image" lines otherwise).
+    if (!quiet && isatty(STDERR_FILENO))
+        opts.progress = [&inv](const std::string& line) { inv.ctx.err() << line << "\n"; };
     store::LoadResult r;
     if (input.empty() || input == "-") {
         if (isatty(inv.ctx.stdinFd()))

@@ -1,5 +1,6 @@
 // `berth rmi` / `berth image rm` (docker's cli/command/image/remove.go): one line per untag /
 // delete; errors are collected; with -f a missing image is reported but not fatal.
+#include "cli/error_text.hpp"
 #include "cli/verbs.hpp"
 #include "cli/verbs/image_util.hpp"
 
@@ -15,9 +16,9 @@ int runRmi(Invocation& inv) {
             for (const auto& line : inv.ctx.images().remove(name, force, inUseFn(inv.ctx)))
                 inv.ctx.out() << line.str() << "\n";
         } catch (const store::ImageNotFound& e) {
-            errors.push_back(std::string("Error: ") + e.what());
+            errors.push_back("Error: " + errorText(e));
         } catch (const Error& e) {
-            errors.push_back(std::string("Error: ") + e.what());
+            errors.push_back("Error: " + errorText(e));
             fatal = true;
         }
     }

@@ -1,6 +1,8 @@
 // `berth tag` / `berth image tag`.
+#include "cli/error_text.hpp"
 #include "cli/verbs.hpp"
 #include "cli/verbs/image_util.hpp"
+#include "store/reference.hpp"
 
 namespace berth::cli {
 
@@ -11,6 +13,13 @@ CommandPtr makeTagCommand() {
     c->shortHelp = "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE";
     c->args(ArgsRule::Exact, 2);
     c->run = [](Invocation& inv) {
+        try {
+            store::Reference::parse(inv.args[1]);
+        } catch (const Error& e) {
+            // docker's wording for a bad target
+            throw StatusError(1, "Error parsing reference: \"" + inv.args[1] +
+                                     "\" is not a valid repository/tag: " + errorText(e));
+        }
         inv.ctx.images().tag(inv.args[0], inv.args[1]);
         return 0;
     };

@@ -58,37 +58,42 @@ TEST(CliImages, BusyboxImageIsListedAndInspectable) {
     EXPECT_TRUE(std::regex_search(df, std::regex("\nImages +1 +0 +[0-9.]+MB"))) << df;
 }
 
+// On peer-made fixtures, so it needs nothing but load from the store.
 TEST(CliImages, TagRmiAndPrune) {
     BERTH_REQUIRE_ROOT();
+    if (!pathExists(test::fixture("images/busybox.docker.tar")))
+        GTEST_SKIP() << "fixtures missing (set BERTH_FIXTURES)";
     BerthCli b;
-    std::string id = b.busybox();
+    const std::string id =
+        "sha256:69f33a9602f13535b9557a014970cfb553f7c3f782e23a7f367ce1e3d5c41eea";
+    b.ok({"load", "-i", test::fixture("images/busybox.docker.tar")});
+    EXPECT_EQ(b.ok({"tag", "fixture/busybox:1", "busybox"}), "");
     EXPECT_EQ(b.ok({"tag", "busybox", "example.com/team/app:1"}), "");
     EXPECT_EQ(b.ok({"image", "tag", id.substr(7, 8), "other"}), "");
     EXPECT_EQ(b.ok({"images", "--format", "{{.Repository}}:{{.Tag}}", "example.com/*/app"}),
               "example.com/team/app:1\n");
     EXPECT_EQ(b.ok({"images", "--filter", "reference=oth*", "--format", "{{.Repository}}"}),
               "other\n");
-    EXPECT_EQ(lines(b.ok({"images", "-q"})).size(), 3u);  // one row per tag, as docker
+    EXPECT_EQ(lines(b.ok({"images", "-q"})).size(), 4u);  // one row per tag, as docker
 
     EXPECT_EQ(b.ok({"rmi", "other"}), "Untagged: other:latest\n");
-    EXPECT_EQ(b.ok({"image", "rm", "example.com/team/app:1"}),
-              "Untagged: example.com/team/app:1\n");
+    EXPECT_EQ(b.ok({"image", "rm", "example.com/team/app:1", "fixture/busybox:1"}),
+              "Untagged: example.com/team/app:1\nUntagged: fixture/busybox:1\n");
     auto out = b.ok({"rmi", "busybox"});
-    EXPECT_EQ(out, "Untagged: busybox:latest\nDeleted: " + id + "\n");
+    EXPECT_EQ(out.rfind("Untagged: busybox:latest\nDeleted: " + id + "\n", 0), 0u) << out;
     EXPECT_EQ(b.ok({"images", "-q"}), "");
 
-    // A dangling image (import without a name) goes with prune; a tagged one stays.
-    b.busybox();
-    std::string tar = b.path("rootfs.tar");
-    {
-        UniqueFd fd(::open(tar.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-        cli::writeBusyboxRootfsTar(fd.get());
-    }
-    std::string dangling = b.ok({"import", "-c", "CMD [\"true\"]", tar});
-    dangling.pop_back();
+    // Loading the OCI form of fixture/multilayer:1 over the Docker one leaves the Docker one
+    // dangling (the tag moves, as docker load does).
+    b.ok({"load", "-i", test::fixture("images/multilayer.docker.tar")});
+    b.ok({"load", "-i", test::fixture("images/multilayer.oci-gzip.tar")});
+    const std::string dangling =
+        "sha256:49bd63cbece3784c18158165dacbd121570a604a67712f32003d1a0b8c8f4533";
     EXPECT_EQ(b.ok({"images", "--filter", "dangling=true", "-q", "--no-trunc"}), dangling + "\n");
     EXPECT_EQ(b.ok({"images", "--format", "{{.Repository}} {{.Tag}}", "-f", "dangling=true"}),
               "<none> <none>\n");
+    EXPECT_EQ(b.ok({"images", "--format", "{{.Repository}}", "-f", "dangling=false"}),
+              "fixture/multilayer\n");
 
     // No -f and "n" on stdin: nothing is removed.
     auto declined = b.run({"image", "prune"}, "n\n");
@@ -101,10 +106,12 @@ TEST(CliImages, TagRmiAndPrune) {
     EXPECT_EQ(pruned.rfind("Deleted Images:\n", 0), 0u) << pruned;
     EXPECT_NE(pruned.find("deleted: " + dangling), std::string::npos) << pruned;
     EXPECT_NE(pruned.find("\n\nTotal reclaimed space: "), std::string::npos) << pruned;
-    EXPECT_EQ(b.ok({"images", "--format", "{{.Repository}}"}), "busybox\n");
+    EXPECT_EQ(b.ok({"images", "--format", "{{.Repository}}"}), "fixture/multilayer\n");
+    EXPECT_EQ(b.ok({"image", "prune", "-f"}), "Total reclaimed space: 0B\n");
 
-    auto all = b.ok({"image", "prune", "-a", "-f"});
-    EXPECT_NE(all.find("untagged: busybox:latest"), std::string::npos) << all;
+    auto all = b.run({"image", "prune", "-a"}, "y\n");
+    EXPECT_EQ(all.exitCode, 0) << all.err;
+    EXPECT_NE(all.out.find("untagged: fixture/multilayer:1"), std::string::npos) << all.out;
     EXPECT_EQ(b.ok({"images", "-q"}), "");
 }
 
@@ -118,7 +125,7 @@ TEST(CliImages, ImportWithChangesAndMessage) {
     }
     std::string id = b.ok({"import", "-c", "CMD [\"echo\", \"hi\"]", "--change", "ENV A=b", "-c",
                            "WORKDIR /tmp", "-m", "made by a test", tar, "imported:v1"});
-    id.pop_back();
+    if (!id.empty()) id.pop_back();
     ASSERT_TRUE(std::regex_match(id, kFullId)) << id;
     auto j = b.inspect("imported:v1");
     EXPECT_EQ(j["Id"], id);
@@ -131,7 +138,9 @@ TEST(CliImages, ImportWithChangesAndMessage) {
     std::string data = readFile(tar);
     auto r = b.run({"image", "import", "-", "fromstdin"}, data);
     EXPECT_EQ(r.exitCode, 0) << r.err;
-    EXPECT_TRUE(std::regex_match(r.out.substr(0, r.out.size() - 1), kFullId)) << r.out;
+    EXPECT_TRUE(
+        std::regex_match(r.out.empty() ? r.out : r.out.substr(0, r.out.size() - 1), kFullId))
+        << r.out;
 }
 
 TEST(CliImages, BadInputGivesDockerLikeErrors) {
@@ -156,8 +165,8 @@ TEST(CliImages, BadInputGivesDockerLikeErrors) {
     EXPECT_EQ(b.run({"rmi", "-f", "nosuch"}).exitCode,
               0);  // docker: not found is not fatal with -f
 
-    b.busybox();
-    auto badRef = b.run({"tag", "busybox", "Bad:Ref"});
+    b.ok({"load", "-i", test::fixture("images/busybox.docker.tar")});
+    auto badRef = b.run({"tag", "fixture/busybox:1", "Bad:Ref"});
     EXPECT_EQ(badRef.exitCode, 1);
     EXPECT_NE(badRef.err.find("invalid reference format"), std::string::npos) << badRef.err;
     auto badBusyboxRef = b.run({"image", "busybox", "UPPER"});
