@@ -39,6 +39,11 @@ int cmdDelete(Context& ctx, const Args& argv) {
             } catch (const std::exception&) {
             }
         }
+        if (st == ContainerStatus::Paused) {
+            // Frozen tasks don't die until thawed: kill, then thaw, then wait.
+            signalInit(state, SIGKILL);
+            if (auto cg = cgroups::loadContainerCgroup(store.dir(id))) cg->thaw();
+        }
         killAndWait(state);
     }
     destroyContainer(store, state);

@@ -44,10 +44,13 @@ int cmdRun(Context& ctx, const Args& argv) {
     // No exec.fifo was made, so `state` already reports running: nothing to save.
     runPoststart(store, state);
     if (detach) return 0;
+    logDebug("run " + id + ": process started");
     int code = waitForwardingSignals(state.pid, master.get());
+    logDebug("run " + id + ": exited with " + std::to_string(code));
     if (!args.has("keep")) {
         ContainerLock lock = store.lock(id);
         destroyContainer(store, state);
+        logDebug("run " + id + ": deleted");
     }
     return code;
 }

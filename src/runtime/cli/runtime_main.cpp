@@ -112,6 +112,7 @@ int runtimeMain(int argc, char** argv) {
         if (!fn) throw Error("unknown command \"" + verb + "\" (see berth-runtime --help)");
         // CVE-2019-5736: verbs that fork a container init do it from a sealed copy.
         if (verb == "create" || verb == "run" || verb == "exec") ensureSealedSelf(argv);
+        logDebug(verb + ": start");
         std::vector<std::string> rest(args.begin() + long(i) + 1, args.end());
         return fn(ctx, rest);
     } catch (const std::exception& e) {

@@ -99,6 +99,7 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
     // no user code ever runs outside it.
     CgroupGuard cgroup;
     if (plan.cgroup) cgroup.manager = cgroups::setupContainerCgroup(*plan.cgroup);
+    logDebug("create " + opts.id + ": cgroup set up");
     UniqueFd into;
     if (cgroup.manager && !plan.twoStage) into = cgroup.manager->cloneIntoFd();
     unsigned long long flags = plan.twoStage ? 0 : (unsigned long long)plan.newFlags;
@@ -112,6 +113,7 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
         containerInit(plan, InitFds{sync.child.get(), fifo.get(), console.get()});
     }
     guard.pids.push_back(child);
+    logDebug("create " + opts.id + ": init cloned, pid " + std::to_string(child));
     into.reset();
     sync.child.reset();
     fifo.reset();
@@ -145,11 +147,15 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
         withContext("cgroup", [&] { cgroup.manager->addProcess(init, clonedInto); });
         cgroups::saveContainerCgroup(store.dir(opts.id), *cgroup.manager);
     }
+    logDebug("create " + opts.id + ": init in its cgroup");
     std::string creating = hookState(state, "creating").dump();
     syncSend(fd, SyncMsg::Go, creating);
     for (;;) {
         SyncMessage m = recvFromInit(fd);
-        if (m.type == SyncMsg::Ready) break;
+        if (m.type == SyncMsg::Ready) {
+            logDebug("create " + opts.id + ": init ready");
+            break;
+        }
         if (m.type == SyncMsg::Hooks) {
             runHooks(plan.spec.hooks, HookStage::Prestart, creating);
             runHooks(plan.spec.hooks, HookStage::CreateRuntime, creating);

@@ -8,6 +8,7 @@
 
 #include "common/file_io.hpp"
 #include "common/strings.hpp"
+#include "runtime/seccomp/seccomp_profile.hpp"
 #include "runtime_harness.hpp"
 
 using namespace berth;
@@ -61,6 +62,16 @@ TEST(RuntimeWiring, CgroupLimitsApplyAndAreRemovedOnDelete) {
     EXPECT_EQ(b.rt({"resume", b.id}).exitCode, 0);
     EXPECT_EQ(b.state(b.id)["status"], "running");
     EXPECT_NE(b.rt({"resume", b.id}).exitCode, 0);
+
+    // A paused container is deleted with --force too (thawed so the kill lands).
+    std::string id2 = b.newId();
+    c["linux"]["cgroupsPath"] = "/berth-test/" + id2;
+    b.write(c);
+    ASSERT_EQ(b.rtDetached({"run", "-d", "--bundle", b.bundle(), id2}).exitCode, 0);
+    ASSERT_EQ(b.rt({"pause", id2}).exitCode, 0);
+    auto del = b.rt({"delete", "--force", id2}, 20);
+    EXPECT_EQ(del.exitCode, 0) << del.err;
+    EXPECT_FALSE(pathExists("/sys/fs/cgroup/memory/berth-test/" + id2));
 
     EXPECT_EQ(b.rt({"kill", "--all", b.id, "KILL"}).exitCode, 0);
     for (int i = 0; i < 200 && b.state(b.id)["status"] != "stopped"; ++i)
@@ -157,4 +168,41 @@ TEST(RuntimeWiring, FeaturesDocument) {
     auto j = json::parse(r.out);
     EXPECT_TRUE(j.contains("ociVersionMin"));
     EXPECT_TRUE(j.contains("linux"));
+}
+
+// Docker's default profile semantics (berth's default seccomp profile): a busybox shell works,
+// unshare and mount are refused with EPERM.
+TEST(RuntimeWiring, DefaultSeccompProfile) {
+    REQUIRE_BERTH_RUNTIME();
+    RuntimeBundle b;
+    json c = shellConfig(
+        "echo hello > /tmp/f && cat /tmp/f; ls / > /dev/null && echo ls=ok;"
+        "unshare -m true 2>&1; echo unshare=$?; mount -t tmpfs t /mnt 2>&1; echo mount=$?");
+    std::vector<std::string> docker{"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER",
+                                    "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID",
+                                    "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
+                                    "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"};
+    c["process"]["capabilities"] = {{"bounding", docker}, {"effective", docker}, {"permitted", docker}};
+    c["linux"]["seccomp"] = runtime::defaultOciSeccompForConfig(c);
+    mkdirAll(b.rootfs() + "/mnt");
+    auto r = b.run(c);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    auto kv = keyValues(r.out);
+    EXPECT_NE(r.out.find("hello"), std::string::npos) << r.out;
+    EXPECT_EQ(kv["ls"], "ok");
+    EXPECT_NE(kv["unshare"], "0") << r.out;
+    EXPECT_NE(kv["mount"], "0") << r.out;
+    EXPECT_NE(r.out.find("Operation not permitted"), std::string::npos) << r.out;
+}
+
+TEST(RuntimeWiring, NoPivotAndReadonlyRoot) {
+    REQUIRE_BERTH_RUNTIME();
+    RuntimeBundle b;
+    json c = shellConfig("touch /x 2>/dev/null && echo root=rw || echo root=ro; echo ok=$(cat /proc/self/cgroup | wc -l)");
+    c["root"]["readonly"] = true;
+    b.write(c);
+    auto r = b.rt({"run", "--no-pivot", "--bundle", b.bundle(), b.id});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(keyValues(r.out)["root"], "ro") << r.out;
+    EXPECT_FALSE(pathExists(b.rootfs() + "/x"));
 }
