@@ -162,6 +162,12 @@ CommandPtr buildRootCommand() {
         .add(aliasOf(verb("rm"), "rmi"))
         .add(aliasOf(verb("save"), "save"))
         .add(aliasOf(verb("tag"), "tag"));
+    // The container group and docker's top-level shortcuts for its verbs.
+    auto container = makeContainerCommand();
+    root->add(container);
+    for (auto& child : container->children)
+        if (child->name != "inspect")
+            root->add(aliasOf(child, child->name == "ls" ? "ps" : child->name));
     return root;
 }
 

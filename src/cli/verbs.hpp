@@ -21,6 +21,19 @@ CommandPtr makeImageBusyboxCommand();  // image busybox (berth extension)
 CommandPtr makeSystemDfCommand();      // system df
 CommandPtr makeInspectCommand();       // inspect (images for now)
 
+// container verbs (issue 5; verbs/run.cpp, container_verbs.cpp, ps.cpp, logs_inspect.cpp)
+CommandPtr makeRunCommand();               // run, container run
+CommandPtr makeCreateCommand();            // create, container create
+CommandPtr makeStartCommand();             // start, container start
+CommandPtr makeStopCommand();              // stop, container stop
+CommandPtr makeKillCommand();              // kill, container kill
+CommandPtr makeRmCommand();                // rm, container rm
+CommandPtr makeWaitCommand();              // wait, container wait
+CommandPtr makeLogsCommand();              // logs, container logs
+CommandPtr makePsCommand();                // ps, container ls
+CommandPtr makeContainerInspectCommand();  // container inspect
+CommandPtr makeContainerCommand();         // the container group
+
 // Groups with their verbs; app.cpp adds the top-level shortcuts.
 CommandPtr makeImageCommand();
 CommandPtr makeSystemCommand();

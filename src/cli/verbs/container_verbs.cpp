@@ -1,0 +1,108 @@
+// `berth start|stop|kill|rm|wait` (and under `berth container`): each takes one or more
+// containers, prints each as given once done, and reports failures per container as docker does.
+#include <unistd.h>
+
+#include "cli/verbs.hpp"
+#include "cli/verbs/container_util.hpp"
+
+namespace berth::cli {
+
+namespace {
+
+// Runs fn on every argument; prints the argument after success (when echo); collects errors
+// ("Error response from daemon: ..." per failure, exit 1).
+int forEach(Invocation& inv, bool echo, const std::function<void(const std::string&)>& fn) {
+    std::string errors;
+    for (auto& a : inv.args) {
+        try {
+            fn(a);
+            if (echo) inv.ctx.out() << a << "\n";
+        } catch (const Error& e) {
+            errors += (errors.empty() ? "" : "\n") + std::string("Error response from daemon: ") + plainMessage(e);
+        }
+    }
+    if (!errors.empty()) throw StatusError(1, errors);
+    return 0;
+}
+
+CommandPtr verb(const char* name, const char* use, const char* help) {
+    auto c = std::make_shared<Command>();
+    c->name = name;
+    c->use = use;
+    c->shortHelp = help;
+    c->args(ArgsRule::AtLeast, 1);
+    return c;
+}
+
+}  // namespace
+
+CommandPtr makeStartCommand() {
+    auto c = verb("start", "[OPTIONS] CONTAINER [CONTAINER...]", "Start one or more stopped containers");
+    c->flags.addBool("attach", 'a', "Attach STDOUT/STDERR and forward signals");
+    c->run = [](Invocation& inv) {
+        auto& eng = engineFor(inv.ctx);
+        if (inv.flags.getBool("attach")) {
+            if (inv.args.size() != 1) throw StatusError(1, "you cannot start and attach multiple containers at once");
+            auto rec = eng.containers().get(inv.args[0]);
+            return eng.runAttached(rec, STDOUT_FILENO, STDERR_FILENO);
+        }
+        return forEach(inv, true, [&](const std::string& a) { eng.start(a); });
+    };
+    return c;
+}
+
+CommandPtr makeStopCommand() {
+    auto c = verb("stop", "[OPTIONS] CONTAINER [CONTAINER...]", "Stop one or more running containers");
+    c->flags.addString("signal", 's', "Signal to send to the container")
+        .addInt("time", 't', "Seconds to wait before killing the container");
+    c->run = [](Invocation& inv) {
+        auto& eng = engineFor(inv.ctx);
+        std::optional<int> t;
+        if (inv.flags.changed("time")) t = int(inv.flags.getInt("time"));
+        return forEach(inv, true, [&](const std::string& a) { eng.stop(a, t); });
+    };
+    return c;
+}
+
+CommandPtr makeKillCommand() {
+    auto c = verb("kill", "[OPTIONS] CONTAINER [CONTAINER...]", "Kill one or more running containers");
+    c->flags.addString("signal", 's', "Signal to send to the container", "KILL");
+    c->run = [](Invocation& inv) {
+        auto& eng = engineFor(inv.ctx);
+        std::string sig = inv.flags.getString("signal");
+        return forEach(inv, true, [&](const std::string& a) { eng.kill(a, sig.empty() ? "KILL" : sig); });
+    };
+    return c;
+}
+
+CommandPtr makeRmCommand() {
+    auto c = verb("rm", "[OPTIONS] CONTAINER [CONTAINER...]", "Remove one or more containers");
+    c->aliases = {"remove"};
+    c->flags.addBool("force", 'f', "Force the removal of a running container (uses SIGKILL)")
+        .addBool("volumes", 'v', "Remove anonymous volumes associated with the container")
+        .addBool("link", 'l', "Remove the specified link");
+    c->run = [](Invocation& inv) {
+        auto& eng = engineFor(inv.ctx);
+        bool force = inv.flags.getBool("force");
+        bool vols = inv.flags.getBool("volumes");
+        return forEach(inv, true, [&](const std::string& a) {
+            try {
+                eng.remove(a, force, vols);
+            } catch (const engine::NoSuchContainer&) {
+                if (!force) throw;  // docker rm -f: a missing container is not an error
+            }
+        });
+    };
+    return c;
+}
+
+CommandPtr makeWaitCommand() {
+    auto c = verb("wait", "CONTAINER [CONTAINER...]", "Block until one or more containers stop, then print their exit codes");
+    c->run = [](Invocation& inv) {
+        auto& eng = engineFor(inv.ctx);
+        return forEach(inv, false, [&](const std::string& a) { inv.ctx.out() << eng.wait(a) << "\n"; });
+    };
+    return c;
+}
+
+}  // namespace berth::cli

@@ -1,0 +1,107 @@
+// `berth run` and `berth create` (`container run`, `container create`).
+#include <unistd.h>
+
+#include "cli/verbs.hpp"
+#include "cli/verbs/container_util.hpp"
+#include "store/image_store.hpp"
+
+namespace berth::cli {
+
+namespace {
+
+engine::ContainerRecord createFor(Invocation& inv, const engine::RunOptions& o) {
+    try {
+        return engineFor(inv.ctx).create(o);
+    } catch (const store::ImageNotFound& e) {
+        // No registry yet: what docker prints after a failed pull, shortened.
+        std::string ref = o.image.find(':') == std::string::npos && o.image.find('@') == std::string::npos
+                              ? o.image + ":latest"
+                              : o.image;
+        inv.ctx.err() << "Unable to find image '" << ref << "' locally\n";
+        throwRunError(inv.commandPath, plainMessage(e));
+    } catch (const Error& e) {
+        throwRunError(inv.commandPath, plainMessage(e));
+    }
+}
+
+engine::RunOptions optionsOrUsage(Invocation& inv) {
+    try {
+        return runOptionsFrom(inv);
+    } catch (const UsageError&) {
+        throw;
+    } catch (const Error& e) {
+        throwRunError(inv.commandPath, plainMessage(e));
+    }
+}
+
+int runRun(Invocation& inv) {
+    engine::RunOptions o = optionsOrUsage(inv);
+    bool detach = inv.flags.getBool("detach");
+    if (detach && o.autoRemove && o.restart != "no" && !o.restart.empty())
+        throwRunError(inv.commandPath, "Conflicting options: --restart and --rm");
+    auto rec = createFor(inv, o);
+    auto& eng = engineFor(inv.ctx);
+    if (detach) {
+        try {
+            eng.start(rec.id);
+        } catch (const Error& e) {
+            if (o.autoRemove) try { eng.remove(rec.id, true); } catch (...) {}
+            throwRunError(inv.commandPath, plainMessage(e));
+        }
+        inv.ctx.out() << rec.id << "\n";
+        return 0;
+    }
+    inv.ctx.out().flush();
+    int code = 0;
+    try {
+        code = eng.runAttached(rec, STDOUT_FILENO, STDERR_FILENO);
+    } catch (const Error& e) {
+        if (o.autoRemove) try { eng.remove(rec.id, true); } catch (...) {}
+        // docker: a container that could not start → 125 (127/126 for a missing/unrunnable cmd)
+        throwRunError(inv.commandPath, plainMessage(e));
+    }
+    if (o.autoRemove) {
+        try {
+            eng.remove(rec.id, true);
+        } catch (const Error& e) {
+            inv.ctx.err() << "Error: removing container " << rec.id.substr(0, 12) << ": " << e.what() << "\n";
+        }
+    }
+    return code;
+}
+
+int runCreate(Invocation& inv) {
+    engine::RunOptions o = optionsOrUsage(inv);
+    auto rec = createFor(inv, o);
+    inv.ctx.out() << rec.id << "\n";
+    return 0;
+}
+
+}  // namespace
+
+CommandPtr makeRunCommand() {
+    auto c = std::make_shared<Command>();
+    c->name = "run";
+    c->use = "[OPTIONS] IMAGE [COMMAND] [ARG...]";
+    c->shortHelp = "Create and run a new container from an image";
+    c->args(ArgsRule::AtLeast, 1);
+    c->interspersed = false;
+    addRunFlags(c->flags);
+    c->run = runRun;
+    return c;
+}
+
+CommandPtr makeCreateCommand() {
+    auto c = std::make_shared<Command>();
+    c->name = "create";
+    c->use = "[OPTIONS] IMAGE [COMMAND] [ARG...]";
+    c->shortHelp = "Create a new container";
+    c->args(ArgsRule::AtLeast, 1);
+    c->interspersed = false;
+    addRunFlags(c->flags);
+    c->flags.hide("detach");
+    c->run = runCreate;
+    return c;
+}
+
+}  // namespace berth::cli

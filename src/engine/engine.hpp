@@ -1,0 +1,119 @@
+// The engine: the one API the CLI, the API server and compose call for containers.
+// Daemonless: every call works directly on the state root; each running container has its own
+// berth-monitor (src/engine/monitor), which keeps it alive when the caller exits.
+//
+//   create  validate options (nothing is written before that) → resolve the image → under the
+//           containers lock: name, ID, dir, overlay snapshot, config.json, record (last)
+//   start   berth-monitor → `<runtime> create/start`; returns once the container runs
+//   stop / kill / wait / remove / inspect / list
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/container/container_record.hpp"
+#include "engine/container/container_store.hpp"
+#include "engine/spec/run_options.hpp"
+
+namespace berth::store {
+class ImageStore;
+}
+
+namespace berth::engine {
+
+// What create needs of an image; the store provides it (StoreImageSource), tests may fake it.
+struct ResolvedImage {
+    std::string id;                     // "sha256:<hex>"
+    nlohmann::json config;              // the image config document ("config" inside holds Cmd...)
+    std::vector<std::string> layerDirs;  // topmost first
+};
+
+class ImageSource {
+  public:
+    virtual ~ImageSource() = default;
+    // Throws Error ("No such image: x") when unknown.
+    virtual ResolvedImage resolve(const std::string& ref) = 0;
+};
+
+class StoreImageSource : public ImageSource {
+  public:
+    explicit StoreImageSource(store::ImageStore& store) : store_(store) {}
+    ResolvedImage resolve(const std::string& ref) override;
+
+  private:
+    store::ImageStore& store_;
+};
+
+struct EngineConfig {
+    std::string root = "/var/lib/berth";
+    std::string binDir;  // holds berth-monitor, berth-runtime, berth-init
+    std::string defaultRuntime = "berth-runtime";
+};
+
+// Docker's State object.
+struct ContainerState {
+    std::string status = "created";  // created running paused restarting removing exited dead
+    bool running = false;
+    bool paused = false;
+    bool restarting = false;
+    bool dead = false;
+    int pid = 0;
+    int exitCode = 0;
+    int restartCount = 0;
+    std::string error;
+    std::string startedAt = "0001-01-01T00:00:00Z";
+    std::string finishedAt = "0001-01-01T00:00:00Z";
+};
+
+class Engine {
+  public:
+    Engine(EngineConfig cfg, ImageSource& images);
+
+    const EngineConfig& config() const { return cfg_; }
+    ContainerStore& containers() { return store_; }
+
+    ContainerRecord create(const RunOptions& opts);
+    // Starts a created or exited container; no-op when it runs. noStart: the monitor creates the
+    // container and waits for startMonitored() (so an attach sees every byte).
+    void start(const std::string& idOrName, bool noStart = false);
+    void startMonitored(const ContainerRecord& rec);
+    // Stops (signal, timeout, SIGKILL); returns the exit code; no-op when not running.
+    int stop(const std::string& idOrName, std::optional<int> timeoutSeconds = {});
+    void kill(const std::string& idOrName, const std::string& signal = "SIGKILL");
+    // Waits until the container is not running; returns its exit code.
+    int wait(const std::string& idOrName);
+    // Removes; refuses a running container unless force. Returns the name as given.
+    void remove(const std::string& idOrName, bool force, bool volumes = false);
+
+    // Creates (not yet started) → attach to stdout/stderr → start → copy output to the fds
+    // until the container exits → its exit code. What `run` without -d does.
+    int runAttached(const ContainerRecord& rec, int outFd, int errFd);
+
+    ContainerState state(const ContainerRecord& rec) const;
+    nlohmann::json inspect(const std::string& idOrName) const;
+    std::vector<ContainerRecord> list() const { return store_.list(); }
+
+    std::string logPath(const ContainerRecord& rec) const;
+    std::string monitorDir(const std::string& id) const { return store_.dir(id) + "/monitor"; }
+    std::string runtimeRoot(const ContainerRecord& rec) const;
+    // "" → berth-runtime next to the engine's binaries; runc/crun from PATH; or a path.
+    // Throws Error("unknown or invalid runtime name: x").
+    std::string resolveRuntime(const std::string& name) const;
+
+  private:
+    void ensureRootfsMounted(const ContainerRecord& rec) const;
+    void deleteRuntimeState(const ContainerRecord& rec) const;
+    void waitMonitorGone(const ContainerRecord& rec, int timeoutMs) const;
+
+    EngineConfig cfg_;
+    ImageSource& images_;
+    ContainerStore store_;
+};
+
+}  // namespace berth::engine

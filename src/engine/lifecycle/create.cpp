@@ -1,0 +1,256 @@
+// Engine::create: validate, resolve, then build the container under the containers lock.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/error.hpp"
+#include "common/file_io.hpp"
+#include "common/strings.hpp"
+#include "engine/container/container_ids.hpp"
+#include "engine/engine.hpp"
+#include "engine/monitor/options.hpp"
+#include "engine/spec/spec_builder.hpp"
+#include "store/image_store.hpp"
+#include "store/snapshot/overlay_snapshot.hpp"
+
+namespace berth::engine {
+
+using nlohmann::json;
+
+ResolvedImage StoreImageSource::resolve(const std::string& ref) {
+    ResolvedImage r;
+    auto layers = store_.layers(ref);
+    r.id = layers.id.str();
+    r.config = store_.config(r.id);
+    r.layerDirs = layers.dirs;
+    return r;
+}
+
+Engine::Engine(EngineConfig cfg, ImageSource& images)
+    : cfg_(std::move(cfg)), images_(images), store_(cfg_.root) {}
+
+std::string Engine::resolveRuntime(const std::string& nameIn) const {
+    std::string name = nameIn.empty() ? cfg_.defaultRuntime : nameIn;
+    if (name.find('/') != std::string::npos) {
+        if (::access(name.c_str(), X_OK) != 0) throw Error("unknown or invalid runtime name: " + name);
+        return name;
+    }
+    if (name == "berth-runtime" || name == "berth") {
+        std::string p = cfg_.binDir + "/berth-runtime";
+        if (::access(p.c_str(), X_OK) == 0) return p;
+    }
+    if (name == "berth-runtime" || name == "runc" || name == "crun" || name == "youki") {
+        const char* path = std::getenv("PATH");
+        for (auto& dir : split(path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", ':')) {
+            std::string p = dir + "/" + name;
+            if (!dir.empty() && ::access(p.c_str(), X_OK) == 0) return p;
+        }
+    }
+    throw Error("unknown or invalid runtime name: " + name);
+}
+
+std::string Engine::runtimeRoot(const ContainerRecord& rec) const {
+    return cfg_.root + "/runtime/" + (rec.runtimeName.empty() ? "berth-runtime" : rec.runtimeName);
+}
+
+std::string Engine::logPath(const ContainerRecord& rec) const {
+    return store_.dir(rec.id) + "/" + rec.id + "-json.log";
+}
+
+namespace {
+
+json configJson(const RunOptions& o, const ResolvedProcess& p, const json& imageCfg,
+                const std::string& imageRef) {
+    json labels = json::object();
+    if (imageCfg.is_object() && imageCfg.contains("Labels") && imageCfg["Labels"].is_object())
+        labels = imageCfg["Labels"];
+    for (auto& [k, v] : o.labels) labels[k] = v;
+    json c = {
+        {"Hostname", p.hostname},
+        {"Domainname", ""},
+        {"User", p.user},
+        {"AttachStdin", o.openStdin},
+        {"AttachStdout", true},
+        {"AttachStderr", true},
+        {"Tty", o.tty},
+        {"OpenStdin", o.openStdin},
+        {"StdinOnce", o.openStdin},
+        {"Env", p.env},
+        {"Cmd", p.cmd.empty() ? json(nullptr) : json(p.cmd)},
+        {"Image", imageRef},
+        {"Volumes", imageCfg.is_object() && imageCfg.contains("Volumes") ? imageCfg["Volumes"] : json(nullptr)},
+        {"WorkingDir", p.workingDir},
+        {"Entrypoint", p.entrypoint.empty() ? json(nullptr) : json(p.entrypoint)},
+        {"OnBuild", nullptr},
+        {"Labels", labels},
+    };
+    if (!p.stopSignal.empty()) c["StopSignal"] = p.stopSignal;
+    if (o.stopTimeout) c["StopTimeout"] = *o.stopTimeout;
+    return c;
+}
+
+json hostConfigJson(const RunOptions& o, const std::string& runtimeName) {
+    json binds = json::array(), tmpfs = json::object(), ulimits = json::array(), devices = json::array();
+    for (auto& m : o.mounts) {
+        if (m.type == MountSpec::Type::Bind) binds.push_back(m.source + ":" + m.target + (m.readOnly ? ":ro" : ""));
+        if (m.type == MountSpec::Type::Tmpfs) tmpfs[m.target] = join(m.tmpfsOptions, ",");
+    }
+    for (auto& u : o.ulimits) ulimits.push_back({{"Name", u.name}, {"Hard", u.hard}, {"Soft", u.soft}});
+    for (auto& d : o.devices)
+        devices.push_back({{"PathOnHost", d.hostPath}, {"PathInContainer", d.containerPath},
+                           {"CgroupPermissions", d.permissions}});
+    std::string policy = o.restart.empty() ? "no" : o.restart;
+    int retries = 0;
+    auto colon = policy.find(':');
+    if (colon != std::string::npos) {
+        retries = std::atoi(policy.c_str() + colon + 1);
+        policy = policy.substr(0, colon);
+    }
+    return {
+        {"Binds", binds.empty() ? json(nullptr) : binds},
+        {"NetworkMode", o.network == "default" ? "none" : o.network},
+        {"RestartPolicy", {{"Name", policy}, {"MaximumRetryCount", retries}}},
+        {"AutoRemove", o.autoRemove},
+        {"CapAdd", o.capAdd.empty() ? json(nullptr) : json(o.capAdd)},
+        {"CapDrop", o.capDrop.empty() ? json(nullptr) : json(o.capDrop)},
+        {"Privileged", o.privileged},
+        {"ReadonlyRootfs", o.readOnly},
+        {"SecurityOpt", o.securityOpts.empty() ? json(nullptr) : json(o.securityOpts)},
+        {"Tmpfs", tmpfs.empty() ? json(nullptr) : tmpfs},
+        {"ShmSize", o.shmSize > 0 ? o.shmSize : 64 * 1024 * 1024},
+        {"Runtime", runtimeName},
+        {"Memory", o.memory},
+        {"MemorySwap", o.memory > 0 && o.memorySwap == 0 ? 2 * o.memory : o.memorySwap},
+        {"MemoryReservation", o.memoryReservation},
+        {"NanoCpus", o.nanoCpus},
+        {"CpuShares", o.cpuShares},
+        {"CpusetCpus", o.cpusetCpus},
+        {"CpusetMems", o.cpusetMems},
+        {"BlkioWeight", o.blkioWeight},
+        {"PidsLimit", o.pidsLimit ? json(*o.pidsLimit) : json(nullptr)},
+        {"Ulimits", ulimits.empty() ? json(nullptr) : ulimits},
+        {"Devices", devices},
+        {"Init", o.init ? json(true) : json(nullptr)},
+        {"LogConfig", {{"Type", "json-file"}, {"Config", json::object()}}},
+    };
+}
+
+json mountsJson(const RunOptions& o) {
+    json out = json::array();
+    for (auto& m : o.mounts) {
+        if (m.type == MountSpec::Type::Bind)
+            out.push_back({{"Type", "bind"}, {"Source", m.source}, {"Destination", m.target},
+                           {"Mode", m.readOnly ? "ro" : ""}, {"RW", !m.readOnly},
+                           {"Propagation", m.propagation.empty() ? "rprivate" : m.propagation}});
+        else if (m.type == MountSpec::Type::Tmpfs)
+            out.push_back({{"Type", "tmpfs"}, {"Source", ""}, {"Destination", m.target},
+                           {"Mode", join(m.tmpfsOptions, ",")}, {"RW", !m.readOnly},
+                           {"Propagation", ""}});
+    }
+    return out;
+}
+
+// Undoes a half-made container when create fails after its dir exists.
+class CreateRollback {
+  public:
+    explicit CreateRollback(std::string dir) : dir_(std::move(dir)) {}
+    ~CreateRollback() {
+        if (dir_.empty()) return;
+        try {
+            store::unmountOverlay(dir_ + "/rootfs");
+            removeAll(dir_);
+        } catch (...) {
+        }
+    }
+    void commit() { dir_.clear(); }
+
+  private:
+    std::string dir_;
+};
+
+}  // namespace
+
+ContainerRecord Engine::create(const RunOptions& o) {
+    validateRunOptions(o);
+    if (!o.restart.empty() && o.restart != "no") {
+        // The monitor's parser has the accepted forms and their texts.
+        monitor::RestartPolicy::parse(o.restart);
+    }
+    if (!o.stopSignal.empty()) monitor::parseSignal(o.stopSignal);
+    std::string requestedName = o.name.empty() ? "" : validateContainerName(o.name);
+    std::string runtimePath = resolveRuntime(o.runtime);
+    std::string runtimeName = o.runtime.empty() ? cfg_.defaultRuntime : o.runtime;
+    if (runtimeName.find('/') != std::string::npos) runtimeName = runtimeName.substr(runtimeName.rfind('/') + 1);
+    std::string initPath = cfg_.binDir + "/berth-init";
+    if (o.init && ::access(initPath.c_str(), R_OK) != 0)
+        throw Error("--init: " + initPath + " not found");
+
+    ResolvedImage image = images_.resolve(o.image);
+    json imageCfg = image.config.is_object() && image.config.contains("config") ? image.config["config"] : json::object();
+
+    UniqueFd lock = store_.lock();
+    std::string name = requestedName;
+    if (!name.empty()) {
+        if (auto other = store_.byName(name))
+            throw Error("Conflict. The container name \"/" + name + "\" is already in use by container \"" +
+                        other->id + "\". You have to remove (or rename) that container to be able to reuse that name.",
+                        EEXIST);
+    } else {
+        for (int i = 0;; ++i) {
+            name = generateContainerName(i > 5 ? i : 0);
+            if (!store_.byName(name)) break;
+        }
+    }
+    ContainerRecord rec;
+    rec.id = generateContainerId();
+    rec.name = name;
+    std::string dir = store_.dir(rec.id);
+    if (::mkdir(dir.c_str(), 0710) != 0) throw SysError("create " + dir);
+    CreateRollback rollback(dir);
+
+    store::OverlayLayout layout;
+    layout.lowerDirs = image.layerDirs;
+    layout.upperDir = dir + "/upper";
+    layout.workDir = dir + "/work";
+    layout.mergedDir = dir + "/rootfs";
+    if (layout.lowerDirs.empty()) {
+        // An image without layers: an empty lower keeps overlay happy.
+        mkdirAll(dir + "/empty");
+        layout.lowerDirs.push_back(dir + "/empty");
+    }
+    auto snap = store::OverlaySnapshot::mount(layout);
+    snap.release();  // stays mounted with the container; remove() unmounts it
+
+    UniqueFd rootfd(::open(layout.mergedDir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!rootfd) throw SysError("open " + layout.mergedDir);
+    SpecInputs in;
+    in.id = rec.id;
+    in.imageConfig = imageCfg;
+    in.rootfsPath = layout.mergedDir;
+    in.rootfsFd = rootfd.get();
+    in.containerDir = dir;
+    in.initPath = initPath;
+    BuiltSpec spec = buildSpec(o, in);
+    writeFileAtomic(dir + "/config.json", spec.config.dump(), 0600);
+
+    rec.created = rfc3339NanoNow(&rec.createdNs);
+    rec.imageId = image.id;
+    rec.imageRef = o.image;
+    rec.path = spec.process.path;
+    rec.args = spec.process.args;
+    rec.layerDirs = image.layerDirs;
+    rec.runtime = runtimePath;
+    rec.runtimeName = runtimeName;
+    rec.autoRemove = o.autoRemove;
+    rec.stopTimeout = o.stopTimeout.value_or(10);
+    rec.stopSignal = spec.process.stopSignal.empty() ? "SIGTERM" : spec.process.stopSignal;
+    rec.restartPolicy = o.restart.empty() ? "no" : o.restart;
+    rec.config = configJson(o, spec.process, imageCfg, o.image);
+    rec.hostConfig = hostConfigJson(o, runtimeName);
+    rec.mounts = mountsJson(o);
+    store_.save(rec);  // the container exists from here on
+    rollback.commit();
+    return rec;
+}
+
+}  // namespace berth::engine

@@ -1,0 +1,69 @@
+// Engine::remove: stop (with force), the runtime's state, the snapshot mount, then record + dir.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/error.hpp"
+#include "common/file_io.hpp"
+#include "engine/engine.hpp"
+#include "engine/monitor/client.hpp"
+#include "store/snapshot/overlay_snapshot.hpp"
+
+extern char** environ;
+
+namespace berth::engine {
+
+namespace {
+
+// Runs argv with stdio on /dev/null; returns its exit status (-1 if it could not run).
+int runQuiet(const std::vector<std::string>& argv) {
+    std::vector<char*> cargv;
+    for (auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+    cargv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) return -1;
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+void Engine::deleteRuntimeState(const ContainerRecord& rec) const {
+    std::string root = runtimeRoot(rec);
+    if (!pathExists(root + "/" + rec.id)) return;
+    runQuiet({rec.runtime, "--root", root, "delete", "--force", rec.id});
+}
+
+void Engine::remove(const std::string& idOrName, bool force, bool /*volumes*/) {
+    ContainerRecord rec = store_.get(idOrName);
+    auto st = state(rec);
+    if (st.running || st.restarting) {
+        if (!force)
+            throw Error("cannot remove container \"/" + rec.name +
+                        "\": container is running: stop the container before removing or force remove");
+        try {
+            monitor::monitorRequest(monitorDir(rec.id), "stop 9 0", 30);
+        } catch (const Error&) {
+            // already gone
+        }
+    }
+    waitMonitorGone(rec, 10000);
+    if (monitor::checkMonitor(monitorDir(rec.id)) == monitor::MonitorHealth::Running)
+        throw Error("cannot remove container \"/" + rec.name + "\": its monitor does not exit");
+    deleteRuntimeState(rec);
+    store::unmountOverlay(store_.dir(rec.id) + "/rootfs");
+    UniqueFd lock = store_.lock();
+    store_.remove(rec.id);
+}
+
+}  // namespace berth::engine

@@ -1,0 +1,180 @@
+// Engine::start/stop/kill/wait and the attached run, through the container's berth-monitor.
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "common/error.hpp"
+#include "common/file_io.hpp"
+#include "engine/engine.hpp"
+#include "engine/monitor/client.hpp"
+#include "engine/monitor/options.hpp"
+#include "store/snapshot/overlay_snapshot.hpp"
+
+namespace berth::engine {
+
+namespace {
+
+bool isMountPoint(const std::string& path) {
+    struct stat a {}, b {};
+    if (::stat(path.c_str(), &a) != 0) return false;
+    if (::stat((path + "/..").c_str(), &b) != 0) return false;
+    return a.st_dev != b.st_dev;
+}
+
+void writeAll(int fd, const char* data, size_t len) {
+    while (len > 0) {
+        ssize_t n = ::write(fd, data, len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return;  // the reader went away: keep draining so the container isn't blocked
+        }
+        data += n;
+        len -= size_t(n);
+    }
+}
+
+// Sleeps a little longer each round: 1 ms, 2 ms, ... up to 50 ms.
+struct Backoff {
+    int ms = 1;
+    void sleep() {
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        ms = ms < 50 ? ms * 2 : 50;
+    }
+};
+
+}  // namespace
+
+void Engine::ensureRootfsMounted(const ContainerRecord& rec) const {
+    std::string dir = store_.dir(rec.id);
+    if (isMountPoint(dir + "/rootfs")) return;
+    store::OverlayLayout layout;
+    layout.lowerDirs = rec.layerDirs;
+    if (layout.lowerDirs.empty()) layout.lowerDirs.push_back(dir + "/empty");
+    layout.upperDir = dir + "/upper";
+    layout.workDir = dir + "/work";
+    layout.mergedDir = dir + "/rootfs";
+    store::OverlaySnapshot::mount(layout).release();
+}
+
+void Engine::start(const std::string& idOrName, bool noStart) {
+    ContainerRecord rec = store_.get(idOrName);
+    auto st = state(rec);
+    if (st.running || st.restarting) return;  // docker start on a running container: no-op
+    ensureRootfsMounted(rec);
+    deleteRuntimeState(rec);  // a previous run's runtime state (the monitor deletes it normally)
+    std::string mdir = monitorDir(rec.id);
+    removeAll(mdir);
+
+    monitor::MonitorOptions m;
+    m.id = rec.id;
+    m.bundle = store_.dir(rec.id);
+    m.runtime = rec.runtime;
+    m.runtimeRoot = runtimeRoot(rec);
+    m.stateDir = mdir;
+    m.logPath = logPath(rec);
+    m.terminal = rec.config.value("Tty", false);
+    m.openStdin = rec.config.value("OpenStdin", false);
+    m.noStart = noStart;
+    m.restart = monitor::RestartPolicy::parse(rec.restartPolicy);
+    m.stopSignal = monitor::parseSignal(rec.stopSignal);
+    mkdirAll(m.runtimeRoot, 0700);
+    rec.started = true;
+    store_.save(rec);
+    monitor::spawnMonitor(cfg_.binDir + "/berth-monitor", std::move(m));
+}
+
+void Engine::startMonitored(const ContainerRecord& rec) {
+    monitor::monitorRequest(monitorDir(rec.id), "start");
+}
+
+int Engine::stop(const std::string& idOrName, std::optional<int> timeoutSeconds) {
+    ContainerRecord rec = store_.get(idOrName);
+    auto st = state(rec);
+    if (!st.running && !st.restarting) return st.exitCode;
+    int timeout = timeoutSeconds.value_or(rec.stopTimeout);
+    int sig = monitor::parseSignal(rec.stopSignal);
+    std::string reply;
+    try {
+        reply = monitor::monitorRequest(monitorDir(rec.id),
+                                        "stop " + std::to_string(sig) + " " + std::to_string(timeout),
+                                        timeout + 30);
+    } catch (const SysError&) {
+        // The monitor went away meanwhile: the container stopped.
+        return state(rec).exitCode;
+    }
+    waitMonitorGone(rec, 5000);
+    try {
+        return std::stoi(reply);
+    } catch (...) {
+        return state(rec).exitCode;
+    }
+}
+
+void Engine::kill(const std::string& idOrName, const std::string& signal) {
+    ContainerRecord rec = store_.get(idOrName);
+    int sig = monitor::parseSignal(signal.empty() ? "SIGKILL" : signal);
+    auto st = state(rec);
+    if (!st.running && !st.restarting)
+        throw Error("cannot kill container: " + idOrName + ": container " + rec.id + " is not running");
+    monitor::monitorRequest(monitorDir(rec.id), "kill " + std::to_string(sig));
+}
+
+int Engine::wait(const std::string& idOrName) {
+    ContainerRecord rec = store_.get(idOrName);
+    Backoff b;
+    for (;;) {
+        auto st = state(rec);
+        if (!st.running && !st.restarting && (rec.started || st.status != "created")) return st.exitCode;
+        b.sleep();
+        if (!rec.started) rec = store_.get(rec.id);  // started by someone else meanwhile?
+    }
+}
+
+void Engine::waitMonitorGone(const ContainerRecord& rec, int timeoutMs) const {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    Backoff b;
+    while (pathExists(monitorDir(rec.id) + "/monitor.pid") &&
+           monitor::checkMonitor(monitorDir(rec.id)) == monitor::MonitorHealth::Running) {
+        if (std::chrono::steady_clock::now() > deadline) return;
+        b.sleep();
+    }
+}
+
+int Engine::runAttached(const ContainerRecord& rec, int outFd, int errFd) {
+    start(rec.id, /*noStart=*/true);
+    UniqueFd conn = monitor::monitorAttach(monitorDir(rec.id), false, true, true);
+    startMonitored(rec);
+    bool tty = rec.config.value("Tty", false);
+    std::string buf;
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = ::read(conn.get(), chunk, sizeof chunk);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (n == 0) break;
+        if (tty) {
+            writeAll(outFd, chunk, size_t(n));
+            continue;
+        }
+        buf.append(chunk, size_t(n));
+        // stdcopy frames: [stream, 0, 0, 0, size BE32] payload
+        size_t off = 0;
+        while (buf.size() - off >= 8) {
+            auto* h = reinterpret_cast<const unsigned char*>(buf.data() + off);
+            size_t len = (size_t(h[4]) << 24) | (size_t(h[5]) << 16) | (size_t(h[6]) << 8) | h[7];
+            if (buf.size() - off < 8 + len) break;
+            writeAll(h[0] == 2 ? errFd : outFd, buf.data() + off + 8, len);
+            off += 8 + len;
+        }
+        buf.erase(0, off);
+    }
+    conn.reset();
+    return wait(rec.id);
+}
+
+}  // namespace berth::engine
