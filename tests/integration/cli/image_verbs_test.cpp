@@ -115,6 +115,26 @@ TEST(CliImages, TagRmiAndPrune) {
     EXPECT_EQ(b.ok({"images", "-q"}), "");
 }
 
+TEST(CliImages, PruneWithFilters) {
+    BERTH_REQUIRE_ROOT();
+    if (!pathExists(test::fixture("images/multilayer.docker.tar")))
+        GTEST_SKIP() << "fixtures missing (set BERTH_FIXTURES)";
+    BerthCli b;
+    b.ok({"load", "-i", test::fixture("images/multilayer.docker.tar")});  // made a day ago
+    b.busybox();                                                          // made now
+    EXPECT_EQ(b.ok({"image", "prune", "-a", "-f", "--filter", "until=87600h"}),
+              "Total reclaimed space: 0B\n");
+    EXPECT_EQ(b.ok({"image", "prune", "-a", "-f", "--filter", "label=org.example.fixture=x"}),
+              "Total reclaimed space: 0B\n");
+    auto out = b.ok({"image", "prune", "-a", "-f", "--filter", "label=org.example.fixture"});
+    EXPECT_NE(out.find("untagged: fixture/multilayer:1"), std::string::npos) << out;
+    EXPECT_TRUE(std::regex_search(out, std::regex("\nTotal reclaimed space: [0-9.]+MB\n$"))) << out;
+    EXPECT_EQ(b.ok({"images", "--format", "{{.Repository}}"}), "busybox\n");
+    auto bad = b.run({"image", "prune", "-f", "--filter", "color=red"});
+    EXPECT_EQ(bad.exitCode, 1);
+    EXPECT_EQ(bad.err, "Error: Invalid filter 'color'\n");
+}
+
 TEST(CliImages, ImportWithChangesAndMessage) {
     BERTH_REQUIRE_ROOT();
     BerthCli b;
