@@ -5,7 +5,9 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -49,6 +51,12 @@ struct CgroupGuard {
     }
     void dismiss() { manager.reset(); }
 };
+
+// A pure cgroup v2 host (cgroup2 mounted on /sys/fs/cgroup).
+bool unifiedOnlyHost() {
+    struct statfs st;
+    return ::statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
+}
 
 bool hasLaterHooks(const oci::Hooks& h) { return !h.poststart.empty() || !h.poststop.empty(); }
 
@@ -98,8 +106,16 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
     // unified hierarchy) the init is cloned straight into it (clone3 CLONE_INTO_CGROUP), so
     // no user code ever runs outside it.
     CgroupGuard cgroup;
-    if (plan.cgroup) cgroup.manager = cgroups::setupContainerCgroup(*plan.cgroup);
-    logDebug("create " + opts.id + ": cgroup set up");
+    // On a v1 or hybrid host there is no CLONE_INTO_CGROUP for most controllers, and every
+    // cgroup.procs write waits for an RCU grace period: without a cgroup namespace to unshare
+    // (its root must be the container's cgroup), the cgroup is set up and joined while the
+    // init builds its rootfs, and is complete before the init reports Ready: no user code
+    // runs outside it.
+    bool overlapCgroup = plan.cgroup && !plan.newCgroup && !unifiedOnlyHost();
+    if (plan.cgroup && !overlapCgroup) {
+        cgroup.manager = cgroups::setupContainerCgroup(*plan.cgroup);
+        logDebug("create " + opts.id + ": cgroup set up");
+    }
     UniqueFd into;
     if (cgroup.manager && !plan.twoStage) into = cgroup.manager->cloneIntoFd();
     unsigned long long flags = plan.twoStage ? 0 : (unsigned long long)plan.newFlags;
@@ -143,13 +159,19 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
     }
     state.pid = init;
     state.pidStartTime = processStartTime(init);
-    if (cgroup.manager) {
+    auto joinCgroup = [&] {
         withContext("cgroup", [&] { cgroup.manager->addProcess(init, clonedInto); });
         cgroups::saveContainerCgroup(store.dir(opts.id), *cgroup.manager);
-    }
-    logDebug("create " + opts.id + ": init in its cgroup");
+        logDebug("create " + opts.id + ": init in its cgroup");
+    };
+    if (cgroup.manager) joinCgroup();
     std::string creating = hookState(state, "creating").dump();
     syncSend(fd, SyncMsg::Go, creating);
+    if (overlapCgroup) {
+        cgroup.manager = cgroups::setupContainerCgroup(*plan.cgroup);
+        logDebug("create " + opts.id + ": cgroup set up");
+        joinCgroup();
+    }
     for (;;) {
         SyncMessage m = recvFromInit(fd);
         if (m.type == SyncMsg::Ready) {
