@@ -110,8 +110,8 @@ int runtimeMain(int argc, char** argv) {
         }
         VerbFn fn = findVerb(verb);
         if (!fn) throw Error("unknown command \"" + verb + "\" (see berth-runtime --help)");
-        // CVE-2019-5736: verbs that fork a container init do it from a sealed copy.
-        if (verb == "create" || verb == "run" || verb == "exec") ensureSealedSelf(argv);
+        // CVE-2019-5736: verbs that fork a process into a container do it from a protected image.
+        if (verb == "create" || verb == "run" || verb == "exec") ensureProtectedSelf(argv);
         logDebug(verb + ": start");
         std::vector<std::string> rest(args.begin() + long(i) + 1, args.end());
         return fn(ctx, rest);

@@ -1,5 +1,6 @@
 // Container state under --root (default /run/berth-runtime): one directory per container,
-//   <root>/<id>/state.json   written atomically (temp + fsync + rename)
+//   <root>/<id>/state.json   replaced atomically (temp + rename; no fsync: like runc's, this
+//                            state describes live processes, which a power loss ends anyway)
 //   <root>/<id>/exec.fifo    present while the container is `created` (create → start)
 //   <root>/<id>/cgroup.json, hooks.json  (cgroups / hooks, issue 3)
 // Commands on one container serialise on flock(2) of its directory; the state survives the

@@ -2,7 +2,11 @@
 // (NOTES-performance-security.md). CVE-2021-30465 is covered by rootfs_runtime_test.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "common/file_io.hpp"
 #include "common/strings.hpp"
@@ -12,28 +16,50 @@ using namespace berth;
 using namespace berth::test;
 using nlohmann::json;
 
-// CVE-2019-5736: what a container can reach as /proc/<init>/exe is a sealed copy, never the
-// host's berth-runtime binary.
-TEST(RuntimeSecurity, Cve2019_5736_InitExeIsASealedCopy) {
+// CVE-2019-5736, the attack itself: a process in the container holds /proc/<init>/exe open
+// (O_PATH) while the init still runs the runtime, waits for the runtime image to be released,
+// then reopens the file for writing. What it holds must be the runtime binary through our
+// private read-only mount (EROFS) or a sealed memfd copy (writes refused), never writable.
+TEST(RuntimeSecurity, Cve2019_5736_InitExeCannotBeReopenedForWriting) {
     REQUIRE_BERTH_RUNTIME();
     RuntimeBundle b;
+    std::string before = readFile(runtimeBin());
     b.write(shellConfig("sleep 100"));
     ASSERT_EQ(b.rtDetached({"create", "--bundle", b.bundle(), b.id}).exitCode, 0);
-    std::string exe = "/proc/" + std::to_string(b.state(b.id)["pid"].get<int>()) + "/exe";
+    int pid = b.state(b.id)["pid"].get<int>();
+    std::string exe = "/proc/" + std::to_string(pid) + "/exe";
+    int held = ::open(exe.c_str(), O_PATH | O_CLOEXEC);
+    ASSERT_GE(held, 0) << exe;
     char target[256] = {};
     ASSERT_GT(::readlink(exe.c_str(), target, sizeof target - 1), 0);
-    EXPECT_TRUE(startsWith(target, "/memfd:berth-runtime")) << target;
-    struct stat host, seen;
-    ASSERT_EQ(::stat(runtimeBin().c_str(), &host), 0);
-    ASSERT_EQ(::stat(exe.c_str(), &seen), 0);
-    EXPECT_FALSE(host.st_dev == seen.st_dev && host.st_ino == seen.st_ino);
-    // The attack: reopen the exe for writing. The seals refuse both truncation and writes.
-    EXPECT_LT(::open(exe.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC), 0);
-    int fd = ::open(exe.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        EXPECT_LT(::write(fd, "pwned", 5), 0);
-        ::close(fd);
+    bool memfd = startsWith(target, "/memfd:berth-runtime");
+    struct statvfs sv {};
+    ASSERT_EQ(::fstatvfs(held, &sv), 0);
+    EXPECT_TRUE(memfd || (sv.f_flag & ST_RDONLY)) << "init exe " << target
+                                                  << " is neither sealed nor read-only";
+    // The init leaves the runtime image; the held file is no longer busy being executed.
+    ASSERT_EQ(b.rt({"delete", "--force", b.id}).exitCode, 0);
+    std::string reopen = "/proc/self/fd/" + std::to_string(held);
+    int fd = -1, err = 0;
+    for (int i = 0; i < 200; ++i) {
+        fd = ::open(reopen.c_str(), O_WRONLY | O_CLOEXEC);
+        err = errno;
+        if (fd >= 0 || err != ETXTBSY) break;
+        ::usleep(10000);
     }
+    if (memfd) {
+        // F_SEAL_WRITE: the open may succeed, the write may not.
+        if (fd >= 0) {
+            EXPECT_LT(::write(fd, "pwned", 5), 0);
+        }
+    } else {
+        // Never write here: this is the host binary itself if the protection regressed.
+        EXPECT_LT(fd, 0) << "the runtime binary was reopened for writing through " << exe;
+        EXPECT_EQ(err, EROFS) << std::strerror(err);
+    }
+    if (fd >= 0) ::close(fd);
+    ::close(held);
+    EXPECT_EQ(readFile(runtimeBin()), before);
 }
 
 // The "#!/proc/self/exe" entrypoint runs the sealed copy, and the host binary is unchanged.
@@ -46,7 +72,8 @@ TEST(RuntimeSecurity, Cve2019_5736_SelfExeEntrypointCannotReachHostBinary) {
     json c = shellConfig("");
     c["process"]["args"] = {"/evil"};
     auto r = b.run(c);
-    // berth-runtime itself ran as the container process (its usage error), from the memfd.
+    // berth-runtime itself ran as the container process (its usage error), from its
+    // protected image.
     EXPECT_NE(r.exitCode, 0);
     EXPECT_EQ(readFile(runtimeBin()), before);
 }

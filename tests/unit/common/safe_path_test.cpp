@@ -67,3 +67,14 @@ TEST(FileIo, AtomicWriteReplaces) {
     writeFileAtomic(d / "f", "two");
     EXPECT_EQ(readFile(d / "f"), "two");
 }
+
+TEST(FileIo, ReplaceWithoutSyncReplacesAndLeavesNoTemp) {
+    test::TempDir d;
+    writeFileReplace(d / "f", "one", 0600);
+    writeFileReplace(d / "f", "two", 0600);
+    EXPECT_EQ(readFile(d / "f"), "two");
+    struct stat st;
+    ASSERT_EQ(::stat((d / "f").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    EXPECT_FALSE(pathExists(d / ("f.tmp-" + std::to_string(::getpid()))));
+}
