@@ -1,6 +1,8 @@
 // berth-unpack-bench: times layer work for bench/store-unpack.sh.
 //   --mode unpack  DIR L1 L2 ...  unpackLayer() of each blob into DIR/layerN, one thread per layer
 //   --mode inflate L1 L2 ...      decompress each blob (isa-l / libzstd) to nowhere, in parallel
+//   --mode load ROOT ARCHIVE      ImageStore::open(ROOT).load(ARCHIVE): the whole `berth load`
+//                                 path (blobs, parallel unpack, diff_id checks, metadata)
 // Prints: seconds, compressed bytes, uncompressed bytes (one line, space separated).
 #include <fcntl.h>
 #include <unistd.h>
@@ -14,6 +16,7 @@
 
 #include "common/error.hpp"
 #include "common/fd.hpp"
+#include "store/image_store.hpp"
 #include "store/unpack/decompressor.hpp"
 #include "store/unpack/layer_unpacker.hpp"
 
@@ -60,6 +63,21 @@ int main(int argc, char** argv) {
         return 2;
     }
     std::string mode = argv[2];
+    if (mode == "load") {
+        try {
+            auto start = std::chrono::steady_clock::now();
+            ImageStore s = ImageStore::open(argv[3]);
+            LoadResult r = s.load(argv[4]);
+            double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            uint64_t size = 0;
+            for (const auto& img : r.images) size += s.summary(img.id.str()).size;
+            std::printf("%.3f 0 %llu\n", secs, static_cast<unsigned long long>(size));
+            return 0;
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "%s\n", e.what());
+            return 1;
+        }
+    }
     int first = mode == "unpack" ? 4 : 3;
     std::string dir = mode == "unpack" ? argv[3] : "";
     std::atomic<uint64_t> in{0}, out{0};

@@ -219,38 +219,53 @@ void runLayerJob(ImageStore::Impl& s, const ArchiveSource& src, LayerJob& job, b
         if (writer && n) writer->write(buf, n);
         return n;
     };
+    if (known && haveDir) {
+        // Unpacked already (another image shares it): only the blob is missing. Store it,
+        // checking that it decompresses to the diff_id, without unpacking again.
+        LayerStream stream(tee, size_t{1} << 20, true);
+        const void* data;
+        while (stream.next(&data) > 0) {
+        }
+        stream.drain();
+        if (stream.digest() != p.diffId.str())
+            throw Error("layer " + p.member + ": content is " + stream.digest() +
+                            ", the config says " + p.diffId.str(),
+                        EINVAL);
+        r.blob = writer->commit(p.blob, p.blobSize);
+        r.blobSize = writer->bytesWritten();
+        if (r.mediaType.empty()) r.mediaType = media::ociLayerType(stream.compression());
+        return;
+    }
     UnpackOptions o;
     o.layerName = p.diffId.str();
     o.expectedDiffId = p.diffId.str();
-    std::string scratch;
-    std::string target = dir;
-    if (haveDir) {  // unpacked before, unknown sizes or blob missing: redo it aside, discard it
-        scratch = s.scratchDir("relayer");
-        target = scratch + "/layer";
-    }
-    UnpackResult res;
+    // Unpacked in a scratch dir under tmp/ and renamed into place: a concurrent load of the
+    // same layer may win the rename (then ours is dropped); a crash leaves only tmp/ leftovers.
+    std::string scratch = s.scratchDir("layer");
+    std::string target = scratch + "/layer";
     try {
-        res = unpackLayer(tee, target, o);
-    } catch (const Error& e) {
-        if (!scratch.empty()) removeAll(scratch);
-        // A concurrent load of the same layer won the rename: its dir is as good as ours.
-        if (e.errnum() != EEXIST || !pathExists(dir)) throw;
-        if (!writer) return;
+        UnpackResult res = unpackLayer(tee, target, o);
+        char drain[65536];
+        while (tee(drain, sizeof drain) > 0) {
+        }
+        if (writer) {
+            r.blob = writer->commit(p.blob, p.blobSize);
+            r.blobSize = writer->bytesWritten();
+        } else {
+            r.blob = *p.blob;
+            r.blobSize = s.blobs.size(*p.blob);
+        }
+        r.diffSize = res.size;
+        r.mediaType = !p.mediaType.empty() ? p.mediaType : media::ociLayerType(res.compression);
+        r.size = directorySize(target);
+        if (!haveDir && ::renameat2(AT_FDCWD, target.c_str(), AT_FDCWD, dir.c_str(), RENAME_NOREPLACE) < 0 &&
+            errno != EEXIST && errno != ENOTEMPTY)
+            throw SysError("rename " + target + " to " + dir);
+    } catch (...) {
+        removeAll(scratch);
+        throw;
     }
-    char drain[65536];
-    while (tee(drain, sizeof drain) > 0) {
-    }
-    if (writer) {
-        r.blob = writer->commit(p.blob, p.blobSize);
-        r.blobSize = writer->bytesWritten();
-    } else {
-        r.blob = *p.blob;
-        r.blobSize = s.blobs.size(*p.blob);
-    }
-    r.diffSize = res.size;
-    r.mediaType = !p.mediaType.empty() ? p.mediaType : media::ociLayerType(res.compression);
-    r.size = directorySize(target);
-    if (!scratch.empty()) removeAll(scratch);
+    removeAll(scratch);
     if (opts.progress) opts.progress("Loaded layer " + p.diffId.str());
 }
 

@@ -2,6 +2,8 @@
 // tests/integration/store).
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
@@ -167,4 +169,35 @@ TEST(ImageStore, RejectsWhatIsNoImageArchive) {
     }
     EXPECT_THROW(s.load(tmp / "missing.tar"), Error);
     EXPECT_TRUE(s.list().empty());
+}
+
+TEST(ImageStore, ConcurrentLoadsOfTheSameImage) {
+    test::TempDir tmp;
+    { ImageStore init = ImageStore::open(tmp / "root"); }
+    std::vector<pid_t> kids;
+    for (int i = 0; i < 3; ++i) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            int rc = 0;
+            try {
+                ImageStore s = ImageStore::open(tmp / "root");
+                s.load(fixture(i == 1 ? "multilayer.docker.tar" : "multilayer.oci-gzip.tar"));
+            } catch (const std::exception& e) {
+                fprintf(stderr, "%s\n", e.what());
+                rc = 1;
+            }
+            _exit(rc);
+        }
+        kids.push_back(pid);
+    }
+    for (pid_t k : kids) {
+        int st = 0;
+        waitpid(k, &st, 0);
+        EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    ImageStore s = ImageStore::open(tmp / "root");
+    EXPECT_EQ(s.list().size(), 2u);
+    for (const auto& row : s.list())
+        for (const auto& d : s.layers(row.id.str()).dirs) EXPECT_TRUE(pathExists(d)) << d;
+    EXPECT_EQ(s.gc().layersRemoved, 0u);
 }
