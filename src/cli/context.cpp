@@ -4,6 +4,8 @@
 
 #include <iostream>
 
+#include "engine/container/container_store.hpp"
+
 namespace berth::cli {
 
 CliContext::CliContext(std::ostream& out, std::ostream& err, int stdinFd)
@@ -15,10 +17,12 @@ bool CliContext::stdoutIsTerminal() const {
     return &out_ == &std::cout && isatty(1);
 }
 
-std::vector<std::string> CliContext::containersUsingImage(const std::string& /*imageId*/) {
-    // HOOK(engine): ask the container DB which containers use this image. Until the engine
-    // lands there are no containers, so no image is in use.
-    return {};
+std::vector<std::string> CliContext::containersUsingImage(const std::string& imageId) {
+    // The engine's container records (containers/<id>/container.json) under this root.
+    std::vector<std::string> ids;
+    for (auto& rec : engine::ContainerStore(root).list())
+        if (rec.imageId == imageId) ids.push_back(rec.id);
+    return ids;
 }
 
 }  // namespace berth::cli

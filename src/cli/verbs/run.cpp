@@ -57,8 +57,21 @@ int runRun(Invocation& inv) {
         code = eng.runAttached(rec, STDOUT_FILENO, STDERR_FILENO);
     } catch (const Error& e) {
         if (o.autoRemove) try { eng.remove(rec.id, true); } catch (...) {}
-        // docker: a container that could not start → 125 (127/126 for a missing/unrunnable cmd)
-        throwRunError(inv.commandPath, plainMessage(e));
+        // docker: a container that could not start → 125; 127 when the command is missing,
+        // 126 when it cannot be executed.
+        std::string msg = plainMessage(e);
+        int status = 125;
+        if (msg.find("executable file not found") != std::string::npos ||
+            msg.find("no such file or directory") != std::string::npos)
+            status = 127;
+        else if (msg.find("permission denied") != std::string::npos)
+            status = 126;
+        if (status != 125) {
+            std::string m = msg;
+            if (!m.empty() && m.back() != '.') m += ".";
+            throw StatusError(status, inv.commandPath.substr(0, inv.commandPath.find(' ')) + ": " + m);
+        }
+        throwRunError(inv.commandPath, msg);
     }
     if (o.autoRemove) {
         try {

@@ -231,7 +231,9 @@ ContainerRecord Engine::create(const RunOptions& o) {
     in.containerDir = dir;
     in.initPath = initPath;
     BuiltSpec spec = buildSpec(o, in);
-    writeFileAtomic(dir + "/config.json", spec.config.dump(), 0600);
+    // No fsync for the bundle: until container.json (fsynced, below) exists, the dir is a
+    // leftover that is removed, never used.
+    writeFile(dir + "/config.json", spec.config.dump());
 
     rec.created = rfc3339NanoNow(&rec.createdNs);
     rec.imageId = image.id;

@@ -110,7 +110,7 @@ json bindMount(const std::string& src, const std::string& dst, bool ro,
 
 void writeEtcFiles(const SpecInputs& in, const std::string& hostname, bool hostNetwork) {
     if (in.containerDir.empty()) return;
-    writeFileAtomic(in.containerDir + "/hostname", hostname + "\n");
+    writeFile(in.containerDir + "/hostname", hostname + "\n");
     std::string hosts =
         "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
         "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n"
@@ -121,13 +121,13 @@ void writeEtcFiles(const SpecInputs& in, const std::string& hostname, bool hostN
         } catch (Error&) {
         }
     }
-    writeFileAtomic(in.containerDir + "/hosts", hosts);
+    writeFile(in.containerDir + "/hosts", hosts);
     std::string resolv;
     try {
         resolv = readFile("/etc/resolv.conf");
     } catch (Error&) {
     }
-    writeFileAtomic(in.containerDir + "/resolv.conf", resolv);
+    writeFile(in.containerDir + "/resolv.conf", resolv);
 }
 
 }  // namespace
