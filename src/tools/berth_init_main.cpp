@@ -1,4 +1,6 @@
 // berth-init: see engine/init/reaping_init.hpp.
 #include "engine/init/reaping_init.hpp"
 
-int main(int argc, char** argv) { return berth::init::runReapingInit(argc, argv); }
+int main(int argc, char** argv) {
+    return berth::init::runReapingInit(argc, argv);
+}

@@ -1,4 +1,6 @@
 // berth-monitor: see engine/monitor/options.hpp (flags) and engine/monitor/monitor.hpp.
 #include "engine/monitor/monitor_main.hpp"
 
-int main(int argc, char** argv) { return berth::monitor::monitorMain(argc, argv); }
+int main(int argc, char** argv) {
+    return berth::monitor::monitorMain(argc, argv);
+}

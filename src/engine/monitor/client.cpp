@@ -27,8 +27,9 @@ std::string readLine(int fd, int timeoutSeconds, const std::string& what) {
         pollfd p{fd, POLLIN, 0};
         int r = poll(&p, 1, timeoutSeconds * 1000);
         if (r < 0 && errno == EINTR) continue;
-        if (r == 0) throw Error(what + ": no answer within " + std::to_string(timeoutSeconds) + "s",
-                                ETIMEDOUT);
+        if (r == 0)
+            throw Error(what + ": no answer within " + std::to_string(timeoutSeconds) + "s",
+                        ETIMEDOUT);
         ssize_t n = ::read(fd, &c, 1);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0 || c == '\n') return line;
@@ -95,10 +96,10 @@ SpawnedMonitor spawnMonitor(const std::string& monitorPath, MonitorOptions opts)
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (line.empty()) {
-        throw Error("berth-monitor for " + opts.id + " exited without reporting (" +
-                    (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
-                                       : "killed") +
-                    "); see " + opts.stateDir + "/monitor.log");
+        throw Error(
+            "berth-monitor for " + opts.id + " exited without reporting (" +
+            (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status)) : "killed") +
+            "); see " + opts.stateDir + "/monitor.log");
     }
     auto j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded()) throw Error("berth-monitor for " + opts.id + ": bad report: " + line);
@@ -145,7 +146,8 @@ ExecHandle monitorExec(const std::string& stateDir, const std::string& processFi
 
 int execExitCode(const std::string& stateDir, pid_t pid) {
     try {
-        auto j = nlohmann::json::parse(readFile(stateDir + "/exec-" + std::to_string(pid) + ".json"));
+        auto j =
+            nlohmann::json::parse(readFile(stateDir + "/exec-" + std::to_string(pid) + ".json"));
         return j.value("exitCode", -1);
     } catch (...) {
         return -1;
@@ -161,7 +163,8 @@ MonitorHealth checkMonitor(const std::string& stateDir) {
     }
     pid_t pid = static_cast<pid_t>(strtol(pidText.c_str(), nullptr, 10));
     auto space = pidText.find(' ');
-    uint64_t start = space == std::string::npos ? 0 : strtoull(pidText.c_str() + space, nullptr, 10);
+    uint64_t start =
+        space == std::string::npos ? 0 : strtoull(pidText.c_str() + space, nullptr, 10);
     char state = 0;
     // A zombie counts as gone: its reaper may take a while.
     if (pid > 0 && processStartTime(pid, &state) == start && start != 0 && state != 'Z' &&

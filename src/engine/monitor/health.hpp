@@ -18,7 +18,7 @@ struct HealthProbe {
 };
 
 class HealthState {
-public:
+  public:
     enum class Status { None, Starting, Healthy, Unhealthy };
     static constexpr size_t kMaxLog = 5;
     static constexpr size_t kMaxOutput = 4096;
@@ -39,7 +39,7 @@ public:
     // {"Status":"healthy","FailingStreak":0,"Log":[{"Start":..,"End":..,"ExitCode":0,"Output":..}]}
     std::string toJson() const;
 
-private:
+  private:
     Status status_ = Status::None;
     int failingStreak_ = 0;
     std::deque<HealthProbe> log_;

@@ -37,8 +37,12 @@ static std::string formatTime(int64_t unixNs, bool trim) {
     return std::string(buf, n);
 }
 
-std::string rfc3339NanoTrimmed(int64_t unixNs) { return formatTime(unixNs, true); }
-std::string rfc3339Nano(int64_t unixNs) { return formatTime(unixNs, false); }
+std::string rfc3339NanoTrimmed(int64_t unixNs) {
+    return formatTime(unixNs, true);
+}
+std::string rfc3339Nano(int64_t unixNs) {
+    return formatTime(unixNs, false);
+}
 
 // Length of the valid UTF-8 sequence at s[i], or 0 if invalid.
 static size_t utf8Length(std::string_view s, size_t i) {
@@ -46,10 +50,14 @@ static size_t utf8Length(std::string_view s, size_t i) {
     size_t len;
     uint32_t cp;
     if (c < 0x80) return 1;
-    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07;
-    else return 0;
+    if ((c & 0xE0) == 0xC0)
+        len = 2, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0)
+        len = 3, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0)
+        len = 4, cp = c & 0x07;
+    else
+        return 0;
     if (i + len > s.size()) return 0;
     for (size_t k = 1; k < len; ++k) {
         auto cc = static_cast<unsigned char>(s[i + k]);
@@ -83,11 +91,21 @@ void appendJsonEscaped(std::string& out, std::string_view s) {
             continue;
         }
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             case '<':
             case '>':
             case '&':

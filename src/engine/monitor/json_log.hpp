@@ -17,7 +17,7 @@ namespace berth::monitor {
 enum class Stream { Stdout = 0, Stderr = 1 };
 
 class JsonLogWriter {
-public:
+  public:
     static constexpr size_t kMaxLine = 16 * 1024;
 
     // Opens (appends to) path, mode 0640. maxSize -1: never rotate. Throws SysError.
@@ -34,7 +34,7 @@ public:
 
     const std::string& path() const { return path_; }
 
-private:
+  private:
     void writeEntry(Stream stream, std::string_view line, bool newline);
     void rotate();
     void open();

@@ -11,7 +11,7 @@
 namespace berth::monitor {
 
 class JsonOut {
-public:
+  public:
     JsonOut& str(std::string_view key, std::string_view value) {
         this->key(key);
         out_ += '"';
@@ -37,7 +37,7 @@ public:
     }
     std::string done() { return out_ + "}"; }
 
-private:
+  private:
     void key(std::string_view k) {
         out_ += out_.size() > 1 ? ",\"" : "\"";
         out_ += k;

@@ -62,7 +62,9 @@ void Monitor::rewatch(int fd, uint64_t tag, uint32_t events) {
     epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, fd, &ev);
 }
 
-void Monitor::unwatch(int fd) { epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr); }
+void Monitor::unwatch(int fd) {
+    epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+}
 
 void Monitor::armTimer(int fd, int64_t delayNs) {
     itimerspec spec{};
@@ -82,8 +84,7 @@ static UniqueFd makeTimer() {
 void Monitor::setUp() {
     mkdirAll(opts_.stateDir, 0700);
     replaceFile(path("monitor.pid"),
-                    std::to_string(getpid()) + " " + std::to_string(processStartTime(getpid())) +
-                        "\n");
+                std::to_string(getpid()) + " " + std::to_string(processStartTime(getpid())) + "\n");
     // The container's init is reparented to us when `runtime create` exits.
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) throw SysError("prctl PR_SET_CHILD_SUBREAPER");
 
@@ -148,8 +149,8 @@ void Monitor::createContainer() {
             setNonBlocking(stdinWrite_.get());
             closeStdinWhenFlushed_ = false;
         }
-        argv = runtimeCommand(opts_,
-                              {"create", "--bundle", opts_.bundle, "--pid-file", pidFile, opts_.id});
+        argv = runtimeCommand(
+            opts_, {"create", "--bundle", opts_.bundle, "--pid-file", pidFile, opts_.id});
         stdio = {stdinRead_.get(), stdoutWrite_.get(), stderrWrite_.get()};
     }
     pid_t pid = spawnProcess(argv, stdio);
@@ -164,7 +165,8 @@ void Monitor::createContainer() {
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         // Without a tty the runtime's complaint went down the container's stderr pipe.
-        std::string text = opts_.terminal ? drainFd(capture.read.get()) : drainFd(stderrRead_.get());
+        std::string text =
+            opts_.terminal ? drainFd(capture.read.get()) : drainFd(stderrRead_.get());
         if (!opts_.terminal) drainFd(stdoutRead_.get());
         if (opts_.terminal) ::unlink(path("console.sock").c_str());
         deleteContainer();
@@ -227,9 +229,12 @@ void Monitor::onSignal() {
         int status;
         pid_t pid = waitpid(-1, &status, WNOHANG);
         if (pid <= 0) break;
-        if (pid == containerPid_) onContainerExit(status);
-        else if (pid == healthPid_) onHealthExit(status);
-        else if (ExecSession* s = findExecByPid(pid)) onExecExit(*s, status);
+        if (pid == containerPid_)
+            onContainerExit(status);
+        else if (pid == healthPid_)
+            onHealthExit(status);
+        else if (ExecSession* s = findExecByPid(pid))
+            onExecExit(*s, status);
         // Anything else: an orphan reparented to us (e.g. a runtime helper); reaped, done.
     }
 }

@@ -45,7 +45,7 @@
 namespace berth::monitor {
 
 class Monitor {
-public:
+  public:
     explicit Monitor(MonitorOptions options);
     ~Monitor();
 
@@ -57,7 +57,7 @@ public:
 
     pid_t containerPid() const { return containerPid_; }
 
-private:
+  private:
     enum class Status { Created, Running, Restarting, Exited };
     struct Client;
     struct ExecSession;

@@ -125,8 +125,10 @@ void Monitor::onClientEvent(uint64_t clientId, uint32_t events) {
             closeStdin();
         }
         // A closed request connection, or a full close (EPOLLHUP) of an attached one: detach.
-        if ((!c->attached && !c->waitingForStop) || (events & EPOLLHUP)) dropClient(clientId);
-        else updateClientEvents(*c);
+        if ((!c->attached && !c->waitingForStop) || (events & EPOLLHUP))
+            dropClient(clientId);
+        else
+            updateClientEvents(*c);
         return;
     }
     std::string_view data(buf, static_cast<size_t>(n));
@@ -216,14 +218,19 @@ bool Monitor::handleRequest(Client& c, const std::string& line) {
         }
         if (verb == "attach") {
             for (size_t i = 1; i < words.size(); ++i) {
-                if (words[i] == "stdin") c.wantStdin = true;
-                else if (words[i] == "stdout") c.wantStdout = true;
-                else if (words[i] == "stderr") c.wantStderr = true;
-                else if (words[i] == "stdin-once") c.stdinOnce = true;
-                else return done("error unknown attach option " + words[i]);
+                if (words[i] == "stdin")
+                    c.wantStdin = true;
+                else if (words[i] == "stdout")
+                    c.wantStdout = true;
+                else if (words[i] == "stderr")
+                    c.wantStderr = true;
+                else if (words[i] == "stdin-once")
+                    c.stdinOnce = true;
+                else
+                    return done("error unknown attach option " + words[i]);
             }
-            if (status_ == Status::Exited) return done("error container " + opts_.id +
-                                                       " is not running");
+            if (status_ == Status::Exited)
+                return done("error container " + opts_.id + " is not running");
             if (c.wantStdin && !opts_.terminal && !opts_.openStdin)
                 return done("error container " + opts_.id + " was started without stdin (-i)");
             c.attached = true;

@@ -33,10 +33,14 @@ Monitor::ExecSession* Monitor::findExecByPid(pid_t pid) {
 void Monitor::startExec(Client& c, const std::vector<std::string>& words) {
     bool tty = false, in = false, detach = false;
     for (size_t i = 1; i + 1 < words.size(); ++i) {
-        if (words[i] == "tty") tty = true;
-        else if (words[i] == "stdin") in = true;
-        else if (words[i] == "detach") detach = true;
-        else throw Error("unknown exec option " + words[i]);
+        if (words[i] == "tty")
+            tty = true;
+        else if (words[i] == "stdin")
+            in = true;
+        else if (words[i] == "detach")
+            detach = true;
+        else
+            throw Error("unknown exec option " + words[i]);
     }
     if (words.size() < 2 || words.back().empty() || words.back()[0] != '/')
         throw Error("exec needs the absolute path of a process.json");
@@ -94,8 +98,9 @@ void Monitor::startExec(Client& c, const std::vector<std::string>& words) {
         if (!conn) {
             kill(s->pid, SIGKILL);
             execs_.push_back(std::move(s));  // reaped as usual
-            throw Error("exec: no pty master arrived on the console socket (is \"terminal\": true "
-                        "in the process.json?)");
+            throw Error(
+                "exec: no pty master arrived on the console socket (is \"terminal\": true "
+                "in the process.json?)");
         }
         s->pty = receiveFd(conn.get());
         setNonBlocking(s->pty.get());
@@ -167,8 +172,10 @@ void Monitor::execStdin(ExecSession& s, const char* data, size_t len) {
             len -= static_cast<size_t>(n);
         }
         if (len == 0) return;
-        if (s.tty) rewatch(fd, kTagExecPty | (s.id << 8), EPOLLIN | EPOLLOUT);
-        else watch(fd, kTagExecIn | (s.id << 8), EPOLLOUT);
+        if (s.tty)
+            rewatch(fd, kTagExecPty | (s.id << 8), EPOLLIN | EPOLLOUT);
+        else
+            watch(fd, kTagExecIn | (s.id << 8), EPOLLOUT);
     }
     if (s.inPending.size() + len > kMaxPending) return;  // a process not reading: input dropped
     s.inPending.append(data, len);
@@ -211,8 +218,10 @@ void Monitor::onExecEvent(uint64_t tag, uint32_t events) {
                     s->inPending.erase(0, static_cast<size_t>(n));
                 }
                 if (s->inPending.empty()) {
-                    if (s->tty) rewatch(fd, kTagExecPty | (s->id << 8), EPOLLIN);
-                    else unwatch(fd);
+                    if (s->tty)
+                        rewatch(fd, kTagExecPty | (s->id << 8), EPOLLIN);
+                    else
+                        unwatch(fd);
                 }
             }
             if ((tag & 0xff) == kTagExecPty && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
@@ -224,9 +233,9 @@ void Monitor::onExecEvent(uint64_t tag, uint32_t events) {
 
 void Monitor::onExecExit(ExecSession& s, int waitStatus) {
     // Whatever it wrote before exiting still reaches the client (bounded).
-    for (auto [fd, stream] : {std::pair{s.out.get(), Stream::Stdout},
-                              std::pair{s.err.get(), Stream::Stderr},
-                              std::pair{s.pty.get(), Stream::Stdout}}) {
+    for (auto [fd, stream] :
+         {std::pair{s.out.get(), Stream::Stdout}, std::pair{s.err.get(), Stream::Stderr},
+          std::pair{s.pty.get(), Stream::Stdout}}) {
         for (int round = 0; fd >= 0 && round < 512 && execOutput(s, fd, stream); ++round) {
         }
     }

@@ -61,7 +61,8 @@ void Monitor::onHealthOutput() {
     char buf[4096];
     ssize_t n = ::read(healthOutput_.get(), buf, sizeof buf);
     if (n > 0) {
-        size_t room = HealthState::kMaxOutput - std::min(healthText_.size(), HealthState::kMaxOutput);
+        size_t room =
+            HealthState::kMaxOutput - std::min(healthText_.size(), HealthState::kMaxOutput);
         healthText_.append(buf, std::min(room, static_cast<size_t>(n)));
         return;
     }
@@ -83,8 +84,8 @@ void Monitor::onHealthExit(int waitStatus) {
     armTimer(healthTimeout_.get(), 0);
     if (healthOutput_) {
         std::string rest = drainFd(healthOutput_.get());
-        healthText_.append(rest.substr(0, HealthState::kMaxOutput -
-                                              std::min(healthText_.size(), HealthState::kMaxOutput)));
+        healthText_.append(rest.substr(
+            0, HealthState::kMaxOutput - std::min(healthText_.size(), HealthState::kMaxOutput)));
         unwatch(healthOutput_.get());
         healthOutput_.reset();
     }

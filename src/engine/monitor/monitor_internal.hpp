@@ -44,7 +44,7 @@ struct Monitor::Client {
     bool waitingForStop = false;  // stop or wait: answered with the exit code at the end
     uint64_t execSession = 0;     // attached to an exec session rather than the container
     bool closeWhenFlushed = false;
-    bool dead = false;  // dropped; erased after the current epoll batch
+    bool dead = false;    // dropped; erased after the current epoll batch
     uint32_t events = 0;  // what epoll watches now
 };
 

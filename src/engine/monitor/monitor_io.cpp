@@ -162,8 +162,10 @@ void Monitor::writeStdin(const char* data, size_t len) {
     }
     if (len == 0) return;
     stdinPending_.assign(data, len);
-    if (ptyMaster_) rewatch(fd, kTagPty, EPOLLIN | EPOLLOUT);
-    else watch(fd, kTagStdin, EPOLLOUT);
+    if (ptyMaster_)
+        rewatch(fd, kTagPty, EPOLLIN | EPOLLOUT);
+    else
+        watch(fd, kTagStdin, EPOLLOUT);
 }
 
 void Monitor::flushStdin() {
@@ -181,8 +183,10 @@ void Monitor::flushStdin() {
     }
     std::string().swap(stdinPending_);
     if (fd >= 0) {
-        if (ptyMaster_) rewatch(fd, kTagPty, EPOLLIN);
-        else unwatch(fd);
+        if (ptyMaster_)
+            rewatch(fd, kTagPty, EPOLLIN);
+        else
+            unwatch(fd);
     }
     if (closeStdinWhenFlushed_ && !ptyMaster_) stdinWrite_.reset();
     if (wasFull)

@@ -81,7 +81,8 @@ std::string absolute(const std::string& path) {
 std::string resolveRuntime(const std::string& runtime) {
     if (runtime.find('/') != std::string::npos) return absolute(runtime);
     const char* env = getenv("PATH");
-    std::string path = env && *env ? env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    std::string path =
+        env && *env ? env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     size_t start = 0;
     while (start <= path.size()) {
         size_t end = path.find(':', start);
@@ -105,7 +106,8 @@ int monitorMain(int argc, char** argv) {
         // Still tell a waiting engine why.
         for (int i = 1; i + 1 < argc; ++i)
             if (std::string(argv[i]) == "--sync-fd")
-                report(atoi(argv[i + 1]), JsonOut().boolean("ok", false).str("error", e.what()).done());
+                report(atoi(argv[i + 1]),
+                       JsonOut().boolean("ok", false).str("error", e.what()).done());
         return 2;
     }
     if (opts.syncFd >= 0 && opts.syncFd <= 2) {

@@ -28,21 +28,23 @@ int parsePositiveInt(const std::string& flag, const std::string& text, int min) 
     return static_cast<int>(v);
 }
 
-std::string formatDuration(int64_t ns) { return std::to_string(ns) + "ns"; }
+std::string formatDuration(int64_t ns) {
+    return std::to_string(ns) + "ns";
+}
 
 struct SignalName {
     const char* name;
     int number;
 };
 constexpr SignalName kSignals[] = {
-    {"HUP", SIGHUP},     {"INT", SIGINT},       {"QUIT", SIGQUIT},   {"ILL", SIGILL},
-    {"TRAP", SIGTRAP},   {"ABRT", SIGABRT},     {"IOT", SIGIOT},     {"BUS", SIGBUS},
-    {"FPE", SIGFPE},     {"KILL", SIGKILL},     {"USR1", SIGUSR1},   {"SEGV", SIGSEGV},
-    {"USR2", SIGUSR2},   {"PIPE", SIGPIPE},     {"ALRM", SIGALRM},   {"TERM", SIGTERM},
-    {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD},   {"CONT", SIGCONT},   {"STOP", SIGSTOP},
-    {"TSTP", SIGTSTP},   {"TTIN", SIGTTIN},     {"TTOU", SIGTTOU},   {"URG", SIGURG},
-    {"XCPU", SIGXCPU},   {"XFSZ", SIGXFSZ},     {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
-    {"WINCH", SIGWINCH}, {"IO", SIGIO},         {"PWR", SIGPWR},     {"SYS", SIGSYS},
+    {"HUP", SIGHUP},       {"INT", SIGINT},   {"QUIT", SIGQUIT},     {"ILL", SIGILL},
+    {"TRAP", SIGTRAP},     {"ABRT", SIGABRT}, {"IOT", SIGIOT},       {"BUS", SIGBUS},
+    {"FPE", SIGFPE},       {"KILL", SIGKILL}, {"USR1", SIGUSR1},     {"SEGV", SIGSEGV},
+    {"USR2", SIGUSR2},     {"PIPE", SIGPIPE}, {"ALRM", SIGALRM},     {"TERM", SIGTERM},
+    {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},     {"STOP", SIGSTOP},
+    {"TSTP", SIGTSTP},     {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},
+    {"XCPU", SIGXCPU},     {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
+    {"WINCH", SIGWINCH},   {"IO", SIGIO},     {"PWR", SIGPWR},       {"SYS", SIGSYS},
 };
 
 }  // namespace
@@ -66,7 +68,8 @@ RestartPolicy RestartPolicy::parse(const std::string& text) {
             p.maxRetries = static_cast<int>(n);
             return p;
         }
-        throw Error("invalid restart policy \"" + text + "\": maximum retry count must be a "
+        throw Error("invalid restart policy \"" + text +
+                    "\": maximum retry count must be a "
                     "non-negative integer");
     }
     throw Error("invalid restart policy \"" + text +
@@ -102,13 +105,20 @@ int64_t parseDuration(const std::string& text) {
         while (i < text.size() && isalpha(static_cast<unsigned char>(text[i]))) ++i;
         std::string unit = text.substr(unitStart, i - unitStart);
         double mult;
-        if (unit == "ns") mult = 1;
-        else if (unit == "us" || unit == "µs") mult = 1e3;
-        else if (unit == "ms") mult = 1e6;
-        else if (unit == "s") mult = 1e9;
-        else if (unit == "m") mult = 60e9;
-        else if (unit == "h") mult = 3600e9;
-        else throw Error("invalid duration \"" + text + "\": unknown unit \"" + unit + "\"");
+        if (unit == "ns")
+            mult = 1;
+        else if (unit == "us" || unit == "µs")
+            mult = 1e3;
+        else if (unit == "ms")
+            mult = 1e6;
+        else if (unit == "s")
+            mult = 1e9;
+        else if (unit == "m")
+            mult = 60e9;
+        else if (unit == "h")
+            mult = 3600e9;
+        else
+            throw Error("invalid duration \"" + text + "\": unknown unit \"" + unit + "\"");
         total += static_cast<int64_t>(value * mult);
     }
     return total;
@@ -154,42 +164,54 @@ MonitorOptions MonitorOptions::parse(const std::vector<std::string>& args) {
             if (i + 1 >= args.size()) throw Error("flag " + flag + " needs a value");
             return args[++i];
         };
-        if (flag == "--id") o.id = value();
-        else if (flag == "--bundle") o.bundle = value();
-        else if (flag == "--runtime") o.runtime = value();
-        else if (flag == "--runtime-root") o.runtimeRoot = value();
-        else if (flag == "--runtime-arg") o.runtimeArgs.push_back(value());
-        else if (flag == "--runtime-timeout") o.runtimeTimeoutNs = withContext(flag, [&] {
-                return parseDuration(value());
-            });
-        else if (flag == "--state-dir") o.stateDir = value();
-        else if (flag == "--log-path") o.logPath = value();
-        else if (flag == "--log-max-size") o.logMaxSize = withContext("--log-max-size", [&] {
-                return parseByteSize(value());
-            });
-        else if (flag == "--log-max-file") o.logMaxFiles = parsePositiveInt(flag, value(), 1);
-        else if (flag == "--terminal") o.terminal = true;
-        else if (flag == "--stdin") o.openStdin = true;
-        else if (flag == "--no-start") o.noStart = true;
-        else if (flag == "--restart") o.restart = RestartPolicy::parse(value());
-        else if (flag == "--stop-signal") o.stopSignal = withContext(flag, [&] {
-                return parseSignal(value());
-            });
-        else if (flag == "--health-cmd") o.health.command.push_back(value());
-        else if (flag == "--health-shell") o.health.command = {"/bin/sh", "-c", value()};
-        else if (flag == "--health-interval") o.health.intervalNs = withContext(flag, [&] {
-                return parseDuration(value());
-            });
-        else if (flag == "--health-timeout") o.health.timeoutNs = withContext(flag, [&] {
-                return parseDuration(value());
-            });
-        else if (flag == "--health-start-period") o.health.startPeriodNs = withContext(flag, [&] {
-                return parseDuration(value());
-            });
-        else if (flag == "--health-retries") o.health.retries = parsePositiveInt(flag, value(), 1);
-        else if (flag == "--sync-fd") o.syncFd = parsePositiveInt(flag, value(), 0);
-        else if (flag == "--foreground") o.foreground = true;
-        else throw Error("unknown flag \"" + flag + "\"");
+        if (flag == "--id")
+            o.id = value();
+        else if (flag == "--bundle")
+            o.bundle = value();
+        else if (flag == "--runtime")
+            o.runtime = value();
+        else if (flag == "--runtime-root")
+            o.runtimeRoot = value();
+        else if (flag == "--runtime-arg")
+            o.runtimeArgs.push_back(value());
+        else if (flag == "--runtime-timeout")
+            o.runtimeTimeoutNs = withContext(flag, [&] { return parseDuration(value()); });
+        else if (flag == "--state-dir")
+            o.stateDir = value();
+        else if (flag == "--log-path")
+            o.logPath = value();
+        else if (flag == "--log-max-size")
+            o.logMaxSize = withContext("--log-max-size", [&] { return parseByteSize(value()); });
+        else if (flag == "--log-max-file")
+            o.logMaxFiles = parsePositiveInt(flag, value(), 1);
+        else if (flag == "--terminal")
+            o.terminal = true;
+        else if (flag == "--stdin")
+            o.openStdin = true;
+        else if (flag == "--no-start")
+            o.noStart = true;
+        else if (flag == "--restart")
+            o.restart = RestartPolicy::parse(value());
+        else if (flag == "--stop-signal")
+            o.stopSignal = withContext(flag, [&] { return parseSignal(value()); });
+        else if (flag == "--health-cmd")
+            o.health.command.push_back(value());
+        else if (flag == "--health-shell")
+            o.health.command = {"/bin/sh", "-c", value()};
+        else if (flag == "--health-interval")
+            o.health.intervalNs = withContext(flag, [&] { return parseDuration(value()); });
+        else if (flag == "--health-timeout")
+            o.health.timeoutNs = withContext(flag, [&] { return parseDuration(value()); });
+        else if (flag == "--health-start-period")
+            o.health.startPeriodNs = withContext(flag, [&] { return parseDuration(value()); });
+        else if (flag == "--health-retries")
+            o.health.retries = parsePositiveInt(flag, value(), 1);
+        else if (flag == "--sync-fd")
+            o.syncFd = parsePositiveInt(flag, value(), 0);
+        else if (flag == "--foreground")
+            o.foreground = true;
+        else
+            throw Error("unknown flag \"" + flag + "\"");
     }
     const char* missing = o.id.empty()         ? "--id"
                           : o.bundle.empty()   ? "--bundle"
@@ -205,8 +227,8 @@ MonitorOptions MonitorOptions::parse(const std::vector<std::string>& args) {
 }
 
 std::vector<std::string> MonitorOptions::toArgs() const {
-    std::vector<std::string> a{"--id",        id,        "--bundle",   bundle,  "--runtime",
-                               runtime,       "--state-dir", stateDir, "--log-path", logPath};
+    std::vector<std::string> a{"--id",        id,       "--bundle",   bundle, "--runtime", runtime,
+                               "--state-dir", stateDir, "--log-path", logPath};
     if (!runtimeRoot.empty()) a.insert(a.end(), {"--runtime-root", runtimeRoot});
     for (const auto& r : runtimeArgs) a.insert(a.end(), {"--runtime-arg", r});
     if (runtimeTimeoutNs != 120'000'000'000)
@@ -216,14 +238,15 @@ std::vector<std::string> MonitorOptions::toArgs() const {
     if (terminal) a.push_back("--terminal");
     if (openStdin) a.push_back("--stdin");
     if (noStart) a.push_back("--no-start");
-    if (restart.kind != RestartPolicy::Kind::No) a.insert(a.end(), {"--restart", restart.toString()});
+    if (restart.kind != RestartPolicy::Kind::No)
+        a.insert(a.end(), {"--restart", restart.toString()});
     if (stopSignal != SIGTERM) a.insert(a.end(), {"--stop-signal", std::to_string(stopSignal)});
     if (!health.command.empty()) {
         for (const auto& c : health.command) a.insert(a.end(), {"--health-cmd", c});
-        a.insert(a.end(), {"--health-interval", formatDuration(health.intervalNs), "--health-timeout",
-                           formatDuration(health.timeoutNs), "--health-start-period",
-                           formatDuration(health.startPeriodNs), "--health-retries",
-                           std::to_string(health.retries)});
+        a.insert(a.end(), {"--health-interval", formatDuration(health.intervalNs),
+                           "--health-timeout", formatDuration(health.timeoutNs),
+                           "--health-start-period", formatDuration(health.startPeriodNs),
+                           "--health-retries", std::to_string(health.retries)});
     }
     if (syncFd >= 0) a.insert(a.end(), {"--sync-fd", std::to_string(syncFd)});
     if (foreground) a.push_back("--foreground");

@@ -103,15 +103,17 @@ RunResult runCaptured(const std::vector<std::string>& argv, int64_t timeoutNs) {
     for (;;) {
         int64_t left = deadline - monotonicNs();
         pollfd p{out.read.get(), POLLIN, 0};
-        int ready = left > 0 ? poll(&p, 1, static_cast<int>(std::min<int64_t>(left / 1'000'000 + 1,
-                                                                               60'000)))
-                             : 0;
+        int ready =
+            left > 0
+                ? poll(&p, 1, static_cast<int>(std::min<int64_t>(left / 1'000'000 + 1, 60'000)))
+                : 0;
         if (ready < 0 && errno == EINTR) continue;
         if (ready == 0 && monotonicNs() >= deadline) {
             kill(pid, SIGKILL);
             waitpid(pid, &r.status, 0);
-            throw Error(timeoutText(argv[0] + " " + (argv.size() > 1 ? argv.back() : ""), timeoutNs),
-                        ETIMEDOUT);
+            throw Error(
+                timeoutText(argv[0] + " " + (argv.size() > 1 ? argv.back() : ""), timeoutNs),
+                ETIMEDOUT);
         }
         if (ready <= 0) continue;
         ssize_t n = ::read(out.read.get(), buf, sizeof buf);
@@ -119,8 +121,7 @@ RunResult runCaptured(const std::vector<std::string>& argv, int64_t timeoutNs) {
         if (n <= 0) break;
         if (r.output.size() < 64 * 1024) r.output.append(buf, static_cast<size_t>(n));
     }
-    r.status = waitChild(pid, std::max<int64_t>(deadline - monotonicNs(), 1'000'000'000),
-                         argv[0]);
+    r.status = waitChild(pid, std::max<int64_t>(deadline - monotonicNs(), 1'000'000'000), argv[0]);
     return r;
 }
 

@@ -9,7 +9,7 @@ namespace berth::monitor::test {
 namespace {
 
 class InitInContainerTest : public MonitorTest {
-protected:
+  protected:
     void SetUp() override {
         MonitorTest::SetUp();
         if (IsSkipped()) return;

@@ -34,7 +34,8 @@ struct Attached {
             raw.append(chunk, static_cast<size_t>(n));
             while (raw.size() >= 8) {
                 auto* h = reinterpret_cast<const unsigned char*>(raw.data());
-                size_t len = (size_t{h[4]} << 24) | (size_t{h[5]} << 16) | (size_t{h[6]} << 8) | h[7];
+                size_t len =
+                    (size_t{h[4]} << 24) | (size_t{h[5]} << 16) | (size_t{h[6]} << 8) | h[7];
                 if (raw.size() < 8 + len) break;
                 (h[0] == 2 ? err : out).append(raw, 8, len);
                 raw.erase(0, 8 + len);
@@ -42,7 +43,9 @@ struct Attached {
         }
         return pred();
     }
-    void send(const std::string& s) { ASSERT_EQ(write(sock.get(), s.data(), s.size()), (ssize_t)s.size()); }
+    void send(const std::string& s) {
+        ASSERT_EQ(write(sock.get(), s.data(), s.size()), (ssize_t)s.size());
+    }
 };
 
 bool contains(const std::string& hay, const std::string& needle) {
@@ -62,8 +65,10 @@ TEST_F(MonitorTest, AttachBeforeStartGetsAllOutputAndSendsStdin) {
     monitorRequest(stateDir_, "start");
     ASSERT_TRUE(a.readUntil([&] { return contains(a.out, "started\n"); })) << a.out;
     a.send("hi\n");
-    ASSERT_TRUE(a.readUntil([&] { return contains(a.out, "got hi\n") && contains(a.err, "err hi\n"); }))
-        << a.out << "|" << a.err;
+    ASSERT_TRUE(a.readUntil([&] {
+        return contains(a.out, "got hi\n") && contains(a.err, "err hi\n");
+    })) << a.out
+        << "|" << a.err;
     // Closing our side with stdin-once closes the container's stdin: the loop ends.
     shutdown(a.sock.get(), SHUT_WR);
     ASSERT_TRUE(a.readUntil([&] { return contains(a.out, "done\n"); })) << a.out;

@@ -40,7 +40,7 @@ Received readAll(int fd, bool tty, const std::function<bool(const Received&)>& u
 }
 
 class MonitorExecTest : public MonitorTest {
-protected:
+  protected:
     std::string processFile(const std::vector<std::string>& args, bool terminal = false) {
         json p{{"args", args},
                {"cwd", "/"},
@@ -57,9 +57,9 @@ protected:
 TEST_F(MonitorExecTest, ExecCarriesStdioAndRecordsExitCode) {
     configure({"sleep", "100"});
     spawn();
-    auto h = monitorExec(stateDir_,
-                         processFile({"sh", "-c", "read l; echo \"got $l\"; echo oops >&2; exit 6"}),
-                         false, true);
+    auto h = monitorExec(
+        stateDir_, processFile({"sh", "-c", "read l; echo \"got $l\"; echo oops >&2; exit 6"}),
+        false, true);
     ASSERT_GT(h.pid, 0);
     ASSERT_EQ(write(h.sock.get(), "x\n", 2), 2);
     auto r = readAll(h.sock.get(), false);

@@ -68,7 +68,7 @@ inline std::vector<json> readLogEntries(const std::string& path) {
 }
 
 class MonitorTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         BERTH_REQUIRE_ROOT();
         runtime_ = testRuntime();
@@ -118,7 +118,9 @@ protected:
         return o;
     }
 
-    SpawnedMonitor spawn(const MonitorOptions& o) { return spawnMonitor(binPath("berth-monitor"), o); }
+    SpawnedMonitor spawn(const MonitorOptions& o) {
+        return spawnMonitor(binPath("berth-monitor"), o);
+    }
     SpawnedMonitor spawn() { return spawn(options()); }
 
     std::string logPath() const { return stateDir_ + "/ctr.log"; }

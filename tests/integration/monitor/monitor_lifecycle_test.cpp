@@ -168,7 +168,8 @@ TEST_F(MonitorTest, HungRuntimeIsKilledAndReported) {
         spawn(o);
         FAIL() << "a hung runtime must fail the spawn";
     } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("no answer within 1 s"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("no answer within 1 s"), std::string::npos)
+            << e.what();
     }
     EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
 }
@@ -218,7 +219,8 @@ TEST_F(MonitorTest, CleanProcessWhateverTheSpawnerLeftBehind) {
     close(report[0]);
     waitpid(spawner, nullptr, 0);
     ASSERT_GT(monitorPid, 0);
-    for (const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(monitorPid) + "/fd")) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(monitorPid) + "/fd")) {
         std::error_code ec;
         auto target = std::filesystem::read_symlink(entry.path(), ec);
         EXPECT_NE(target.string(), dir_ / "leaked") << "inherited fd kept open";

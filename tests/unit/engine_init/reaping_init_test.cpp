@@ -1,4 +1,6 @@
 // berth-init run as a child subreaper (no root needed): exit codes, signal forwarding, reaping.
+#include "engine/init/reaping_init.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -12,7 +14,6 @@
 #include <vector>
 
 #include "common/file_io.hpp"
-#include "engine/init/reaping_init.hpp"
 #include "support/test_support.hpp"
 
 namespace berth::init {
@@ -86,7 +87,8 @@ int waitExit(pid_t pid) {
 }
 
 TEST(ReapingInit, ForwardsSigtermToTheCommand) {
-    auto s = spawnInit({"sh", "-c", "trap 'exit 42' TERM; echo ready; while :; do sleep 0.05; done"});
+    auto s =
+        spawnInit({"sh", "-c", "trap 'exit 42' TERM; echo ready; while :; do sleep 0.05; done"});
     ASSERT_EQ(readLine(s.out), "ready");
     ASSERT_EQ(kill(s.pid, SIGTERM), 0);
     EXPECT_EQ(waitExit(s.pid), 42);
@@ -140,8 +142,8 @@ int countZombieChildren(pid_t parent) {
 
 TEST(ReapingInit, ReapsOrphanedZombies) {
     // Five orphans are reparented to berth-init (subreaper) and exit while the command still runs.
-    auto s = spawnInit({"sh", "-c",
-                        "for i in 1 2 3 4 5; do sh -c 'sleep 0.1 &'; done; echo ready; sleep 1.5"});
+    auto s = spawnInit(
+        {"sh", "-c", "for i in 1 2 3 4 5; do sh -c 'sleep 0.1 &'; done; echo ready; sleep 1.5"});
     ASSERT_EQ(readLine(s.out), "ready");
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
     EXPECT_EQ(countZombieChildren(s.pid), 0);

@@ -35,7 +35,7 @@ TEST(HealthState, FailuresInStartPeriodDoNotCount) {
     EXPECT_EQ(h.log().size(), 1u);  // still logged
     h.record(probe(0), 1, true);    // success in the start period counts
     EXPECT_STREQ(h.statusName(), "healthy");
-    h.record(probe(1), 1, true);    // once healthy, the start period no longer shields
+    h.record(probe(1), 1, true);  // once healthy, the start period no longer shields
     EXPECT_STREQ(h.statusName(), "unhealthy");
 }
 

@@ -23,10 +23,10 @@ TEST(JsonEscape, LikeGoEncodingJson) {
     EXPECT_EQ(escaped("\n\r\t"), "\\n\\r\\t");
     EXPECT_EQ(escaped(std::string("\x01\x1b", 2)), "\\u0001\\u001b");
     EXPECT_EQ(escaped("<a&b>"), "\\u003ca\\u0026b\\u003e");
-    EXPECT_EQ(escaped("h\xc3\xa9llo"), "h\xc3\xa9llo");          // valid UTF-8 kept
-    EXPECT_EQ(escaped("bad\xff"), "bad\\ufffd");                   // invalid byte replaced
-    EXPECT_EQ(escaped("\xe2\x80\xa8"), "\\u2028");                 // line separator
-    EXPECT_EQ(escaped("\xc0\xaf"), "\\ufffd\\ufffd");              // overlong form
+    EXPECT_EQ(escaped("h\xc3\xa9llo"), "h\xc3\xa9llo");  // valid UTF-8 kept
+    EXPECT_EQ(escaped("bad\xff"), "bad\\ufffd");         // invalid byte replaced
+    EXPECT_EQ(escaped("\xe2\x80\xa8"), "\\u2028");       // line separator
+    EXPECT_EQ(escaped("\xc0\xaf"), "\\ufffd\\ufffd");    // overlong form
 }
 
 TEST(JsonLogTime, Rfc3339Nano) {

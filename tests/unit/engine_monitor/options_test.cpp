@@ -9,8 +9,8 @@ namespace berth::monitor {
 namespace {
 
 std::vector<std::string> required() {
-    return {"--id", "c1", "--bundle", "/b", "--runtime", "/usr/sbin/runc", "--state-dir", "/s",
-            "--log-path", "/s/log"};
+    return {"--id",           "c1",          "--bundle", "/b",         "--runtime",
+            "/usr/sbin/runc", "--state-dir", "/s",       "--log-path", "/s/log"};
 }
 
 TEST(MonitorOptions, ParsesRequiredAndDefaults) {
@@ -39,11 +39,29 @@ TEST(MonitorOptions, MissingRequiredFlagIsNamed) {
 
 TEST(MonitorOptions, RoundTripsThroughArgs) {
     auto args = required();
-    for (const char* a : {"--runtime-root", "/r", "--runtime-arg", "--systemd-cgroup",
-                          "--log-max-size", "10m", "--log-max-file", "3", "--terminal", "--stdin",
-                          "--no-start", "--restart", "on-failure:5", "--stop-signal", "SIGINT",
-                          "--health-shell", "curl -f localhost", "--health-interval", "1m30s",
-                          "--health-timeout", "500ms", "--health-retries", "4"})
+    for (const char* a : {"--runtime-root",
+                          "/r",
+                          "--runtime-arg",
+                          "--systemd-cgroup",
+                          "--log-max-size",
+                          "10m",
+                          "--log-max-file",
+                          "3",
+                          "--terminal",
+                          "--stdin",
+                          "--no-start",
+                          "--restart",
+                          "on-failure:5",
+                          "--stop-signal",
+                          "SIGINT",
+                          "--health-shell",
+                          "curl -f localhost",
+                          "--health-interval",
+                          "1m30s",
+                          "--health-timeout",
+                          "500ms",
+                          "--health-retries",
+                          "4"})
         args.push_back(a);
     auto o = MonitorOptions::parse(args);
     EXPECT_EQ(o.logMaxSize, 10 * 1024 * 1024);
