@@ -17,7 +17,7 @@ using nlohmann::json;
 namespace {
 
 bool waitForStatus(RuntimeBundle& b, const std::string& id, const std::string& want) {
-    for (int i = 0; i < 200; ++i) {
+    for (int i = 0; i < 1000; ++i) {
         if (b.state(id).value("status", "") == want) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -26,7 +26,7 @@ bool waitForStatus(RuntimeBundle& b, const std::string& id, const std::string& w
 
 // Gone, or a zombie waiting for whoever it was reparented to.
 bool processGone(int pid) {
-    for (int i = 0; i < 100; ++i) {
+    for (int i = 0; i < 1000; ++i) {
         std::string st;
         try {
             st = readFile("/proc/" + std::to_string(pid) + "/stat");
@@ -87,7 +87,7 @@ TEST(RuntimeLifecycle, CreateStartStateKillDelete) {
     r = b.rt({"start", b.id});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_TRUE(waitForStatus(b, b.id, "running"));
-    for (int i = 0; i < 100 && !pathExists(b.rootfs() + "/tmp/marker"); ++i)
+    for (int i = 0; i < 1000 && !pathExists(b.rootfs() + "/tmp/marker"); ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     EXPECT_TRUE(pathExists(b.rootfs() + "/tmp/marker"));
 
@@ -145,7 +145,7 @@ TEST(RuntimeLifecycle, SignalsReachTheContainer) {
                         "while true; do sleep 0.05; done"));
     ASSERT_EQ(b.rtDetached({"create", "--bundle", b.bundle(), b.id}).exitCode, 0);
     ASSERT_EQ(b.rt({"start", b.id}).exitCode, 0);
-    for (int i = 0; i < 200 && !pathExists(b.rootfs() + "/tmp/ready"); ++i)
+    for (int i = 0; i < 1000 && !pathExists(b.rootfs() + "/tmp/ready"); ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     auto r = b.rt({"kill", b.id, "SIGUSR1"});
     EXPECT_EQ(r.exitCode, 0) << r.err;
@@ -163,7 +163,7 @@ TEST(RuntimeLifecycle, RunForwardsSignals) {
     RuntimeBundle b;
     b.write(shellConfig("trap 'exit 42' TERM; touch /tmp/ready; while true; do sleep 0.05; done"));
     std::thread killer([&] {
-        for (int i = 0; i < 300 && !pathExists(b.rootfs() + "/tmp/ready"); ++i)
+        for (int i = 0; i < 1000 && !pathExists(b.rootfs() + "/tmp/ready"); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         runCommand({"pkill", "-TERM", "-f", "berth-runtime --root " + b.root() + " run"});
     });

@@ -71,7 +71,7 @@ TEST(RuntimeSeccompNotify, ListenerGetsTheFdAndAnswers) {
     resp.id = req.id;
     resp.error = -EPERM;
     ASSERT_EQ(::ioctl(notifyFd.get(), SECCOMP_IOCTL_NOTIF_SEND, &resp), 0);
-    for (int i = 0; i < 300 && b.state(b.id)["status"] != "stopped"; ++i)
+    for (int i = 0; i < 1000 && b.state(b.id)["status"] != "stopped"; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     EXPECT_EQ(keyValues(readFile(b.dir / "container.out"))["mkdir"], "1");
 }

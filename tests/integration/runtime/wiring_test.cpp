@@ -74,7 +74,7 @@ TEST(RuntimeWiring, CgroupLimitsApplyAndAreRemovedOnDelete) {
     EXPECT_FALSE(pathExists("/sys/fs/cgroup/memory/berth-test/" + id2));
 
     EXPECT_EQ(b.rt({"kill", "--all", b.id, "KILL"}).exitCode, 0);
-    for (int i = 0; i < 200 && b.state(b.id)["status"] != "stopped"; ++i)
+    for (int i = 0; i < 1000 && b.state(b.id)["status"] != "stopped"; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     EXPECT_EQ(b.rt({"delete", b.id}).exitCode, 0);
     EXPECT_FALSE(pathExists(mem));
