@@ -1,45 +1,48 @@
 #!/usr/bin/env bash
-# The main job: make a busybox bundle from Debian's busybox-static and run a container in it
-# with `berth-runtime run` (new pid, net, ipc, uts and mount namespaces; needs root).
+# The main job: make a small busybox image from Debian's busybox-static (berth image busybox),
+# list it, and run containers in it with berth (daemonless: berth-monitor + berth-runtime).
+# Then the same busybox as a plain OCI bundle run by the runtime alone (berth-runtime run).
+# State goes to $BERTH_ROOT (default /var/lib/berth), like `docker`; needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RT="$PWD/build/bin/berth-runtime"
-[ -x "$RT" ] || { echo "demo: $RT is not built (run scripts/setup.sh)"; exit 1; }
+BIN="$PWD/build/bin"
+[ -x "$BIN/berth" ] && [ -x "$BIN/berth-runtime" ] || { echo "demo: build first (scripts/setup.sh)"; exit 1; }
 [ -x /bin/busybox ] || { echo "demo: busybox-static is not installed"; exit 1; }
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+[ "$(id -u)" -eq 0 ] || { echo "demo: run as root (containers need it)"; exit 1; }
+export BERTH_ROOT="${BERTH_ROOT:-/var/lib/berth}"
+berth() { echo "\$ berth $*"; "$BIN/berth" "$@"; }
 
-work=$(mktemp -d /tmp/berth-demo-XXXXXX)
-state="$work/state"
-trap '$SUDO "$RT" --root "$state" delete --force demo >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+echo "== an image from what the machine has"
+berth image busybox
+berth images busybox
 
-echo "== making a busybox bundle in $work/bundle"
-root="$work/bundle/rootfs"
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,root}
-cp /bin/busybox "$root/bin/busybox"
-for applet in $(/bin/busybox --list-full); do
-  [ "$applet" = bin/busybox ] || ln -sf /bin/busybox "$root/$applet"
-done
-echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
-echo "root:x:0:" > "$root/etc/group"
-
-echo "== berth-runtime spec"
-(cd "$work/bundle" && "$RT" spec)
-# A non-interactive process instead of the default interactive `sh`: a script in the rootfs.
-cat > "$root/demo.sh" <<'SCRIPT'
-echo "hello from $(hostname), pid $$ in its own pid namespace"
-echo "uid $(id -u), capabilities:"
-grep Cap /proc/self/status
-echo "root filesystem:"; ls /
-exit 3
-SCRIPT
-sed -i -e 's/"terminal": true/"terminal": false/' -e 's|^\(\s*\)"sh"$|\1"sh", "/demo.sh"|' \
-  "$work/bundle/config.json"
-
-echo "== berth-runtime run demo"
+echo "== a container in it"
+berth run --rm --hostname demo busybox sh -c \
+  'echo "hello from $(hostname), pid $$ in its own pid namespace"; grep CapEff /proc/self/status; ls /'
 set +e
-$SUDO "$RT" --root "$state" run --bundle "$work/bundle" demo
+berth run --rm busybox sh -c 'exit 3'
 code=$?
 set -e
-echo "== the container exited with $code (the script's exit 3)"
+echo "(the container exited with $code: exit codes propagate)"
 [ "$code" = 3 ]
+
+echo "== a detached one, listed, stopped and removed"
+berth run -d --name demo-sleeper busybox sleep 60 >/dev/null
+berth ps
+berth stop -t 1 demo-sleeper >/dev/null
+berth rm demo-sleeper >/dev/null
+
+echo "== the runtime alone: an OCI bundle run by berth-runtime (what runc does)"
+work=$(mktemp -d /tmp/berth-demo-XXXXXX)
+trap '"$BIN/berth-runtime" --root "$work/state" delete --force demo >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+mkdir -p "$work/bundle/rootfs/bin"
+cp /bin/busybox "$work/bundle/rootfs/bin/busybox"
+for applet in $(/bin/busybox --list); do
+  [ "$applet" = busybox ] || ln -s busybox "$work/bundle/rootfs/bin/$applet"
+done
+(cd "$work/bundle" && "$BIN/berth-runtime" spec)
+sed -i -e 's/"terminal": true/"terminal": false/' -e 's|^\(\s*\)"sh"$|\1"sh", "-c", "echo runtime says hi from $(hostname)"|' \
+  "$work/bundle/config.json"
+echo "\$ berth-runtime run --bundle $work/bundle demo"
+"$BIN/berth-runtime" --root "$work/state" run --bundle "$work/bundle" demo
+echo "== done: try 'BERTH_ROOT=$BERTH_ROOT $BIN/berth run -it busybox sh'"
