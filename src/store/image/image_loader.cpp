@@ -311,7 +311,9 @@ LoadResult loadFrom(ImageStore::Impl& s, const ArchiveSource& src, const LoadOpt
     std::vector<LayerJob*> queue;
     for (auto& [c, j] : jobs) queue.push_back(&j);
     // Parallel across layers (each unpack also pipelines its decompression on a second thread).
-    unsigned hw = std::max(2u, std::thread::hardware_concurrency());
+    // One thread per layer up to a bound: layers differ a lot in size, and a thread waiting on
+    // the disk (fsync of a blob) should not hold back a core that could inflate another layer.
+    unsigned hw = std::max(8u, std::thread::hardware_concurrency());
     size_t nThreads = std::min<size_t>(queue.size(), hw);
     std::atomic<size_t> next{0};
     std::mutex mu;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+
+#include <thread>
 #include <unistd.h>
 
 #include "common/error.hpp"
@@ -200,4 +202,27 @@ TEST(ImageStore, ConcurrentLoadsOfTheSameImage) {
     for (const auto& row : s.list())
         for (const auto& d : s.layers(row.id.str()).dirs) EXPECT_TRUE(pathExists(d)) << d;
     EXPECT_EQ(s.gc().layersRemoved, 0u);
+}
+
+TEST(ImageStore, LoadsACompressedArchiveFromAPipe) {
+    test::TempDir tmp;
+    auto gz = test::runCommand({"gzip", "-c", fixture("busybox.docker.tar")});
+    ASSERT_EQ(gz.exitCode, 0);
+    int p[2];
+    ASSERT_EQ(pipe(p), 0);
+    std::thread feeder([&] {
+        size_t off = 0;
+        while (off < gz.out.size()) {
+            ssize_t n = ::write(p[1], gz.out.data() + off, gz.out.size() - off);
+            if (n <= 0) break;
+            off += static_cast<size_t>(n);
+        }
+        ::close(p[1]);
+    });
+    ImageStore s = ImageStore::open(tmp / "root");
+    LoadResult r = s.load(p[0]);
+    feeder.join();
+    ::close(p[0]);
+    EXPECT_EQ(r.images.at(0).id.str(), kBusyboxId);
+    EXPECT_EQ(r.messages.at(0), "Loaded image: fixture/busybox:1");
 }
