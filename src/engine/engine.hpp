@@ -93,7 +93,11 @@ class Engine {
 
     // Creates (not yet started) → attach to stdout/stderr → start → copy output to the fds
     // until the container exits → its exit code. What `run` without -d does.
-    int runAttached(const ContainerRecord& rec, int outFd, int errFd);
+    // inFd >= 0 with -i: copied to the container's stdin (raw terminal mode and the window size
+    // with -t when inFd is a terminal). sigProxy: SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGUSR1/SIGUSR2
+    // received meanwhile are sent to the container (docker's --sig-proxy).
+    int runAttached(const ContainerRecord& rec, int outFd, int errFd, int inFd = -1,
+                    bool sigProxy = false);
 
     ContainerState state(const ContainerRecord& rec) const;
     nlohmann::json inspect(const std::string& idOrName) const;

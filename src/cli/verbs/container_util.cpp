@@ -123,7 +123,8 @@ void addRunFlags(FlagSet& f) {
         .addString("network", 0, "Connect a container to a network", "default", "network")
         .addString("net", 0, "Connect a container to a network", "default", "network")
         .hide("net")
-        .addString("runtime", 0, "Runtime to use for this container");
+        .addString("runtime", 0, "Runtime to use for this container")
+        .addBool("sig-proxy", 0, "Proxy received signals to the process", true);
 }
 
 engine::RunOptions runOptionsFrom(const Invocation& inv) {

@@ -54,7 +54,8 @@ int runRun(Invocation& inv) {
     inv.ctx.out().flush();
     int code = 0;
     try {
-        code = eng.runAttached(rec, STDOUT_FILENO, STDERR_FILENO);
+        code = eng.runAttached(rec, STDOUT_FILENO, STDERR_FILENO, o.openStdin ? STDIN_FILENO : -1,
+                               inv.flags.getBool("sig-proxy"));
     } catch (const Error& e) {
         if (o.autoRemove) try { eng.remove(rec.id, true); } catch (...) {}
         // docker: a container that could not start → 125; 127 when the command is missing,

@@ -1,6 +1,10 @@
 // Engine::start/stop/kill/wait and the attached run, through the container's berth-monitor.
 #include <poll.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -124,6 +128,14 @@ void Engine::kill(const std::string& idOrName, const std::string& signal) {
 
 int Engine::wait(const std::string& idOrName) {
     ContainerRecord rec = store_.get(idOrName);
+    // The monitor answers "wait" once the container exited for good (no restart pending).
+    while (rec.started && monitor::checkMonitor(monitorDir(rec.id)) == monitor::MonitorHealth::Running) {
+        try {
+            return std::stoi(monitor::monitorRequest(monitorDir(rec.id), "wait", 2'000'000));
+        } catch (const std::exception&) {
+            break;  // the monitor went away meanwhile: its records say how it ended
+        }
+    }
     Backoff b;
     for (;;) {
         auto st = state(rec);
@@ -143,11 +155,81 @@ void Engine::waitMonitorGone(const ContainerRecord& rec, int timeoutMs) const {
     }
 }
 
-int Engine::runAttached(const ContainerRecord& rec, int outFd, int errFd) {
-    start(rec.id, /*noStart=*/true);
-    UniqueFd conn = monitor::monitorAttach(monitorDir(rec.id), false, true, true);
-    startMonitored(rec);
+namespace {
+
+// Raw mode on a terminal for the duration of an attached -t run.
+class RawTerminal {
+  public:
+    explicit RawTerminal(int fd) : fd_(fd) {
+        if (::tcgetattr(fd_, &saved_) != 0) {
+            fd_ = -1;
+            return;
+        }
+        struct termios raw = saved_;
+        ::cfmakeraw(&raw);
+        raw.c_oflag |= OPOST;  // keep \n → \r\n for our own messages
+        ::tcsetattr(fd_, TCSANOW, &raw);
+    }
+    ~RawTerminal() {
+        if (fd_ >= 0) ::tcsetattr(fd_, TCSANOW, &saved_);
+    }
+
+  private:
+    int fd_;
+    struct termios saved_ {};
+};
+
+}  // namespace
+
+int Engine::runAttached(const ContainerRecord& rec, int outFd, int errFd, int inFd, bool sigProxy) {
     bool tty = rec.config.value("Tty", false);
+    bool withStdin = inFd >= 0 && rec.config.value("OpenStdin", false);
+    start(rec.id, /*noStart=*/true);
+    std::string mdir = monitorDir(rec.id);
+    UniqueFd conn = monitor::monitorAttach(mdir, withStdin, true, true, /*stdinOnce=*/withStdin);
+    std::optional<RawTerminal> raw;
+    if (tty && withStdin && ::isatty(inFd)) {
+        raw.emplace(inFd);
+        struct winsize ws {};
+        if (::ioctl(inFd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) {
+            try {
+                monitor::monitorRequest(mdir, "resize " + std::to_string(ws.ws_row) + " " +
+                                                  std::to_string(ws.ws_col));
+            } catch (const Error&) {
+            }
+        }
+    }
+    if (sigProxy && !tty) {
+        // Forwarded from a thread that waits for them (the handlers' context can't do I/O).
+        sigset_t set;
+        sigemptyset(&set);
+        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) sigaddset(&set, sig);
+        pthread_sigmask(SIG_BLOCK, &set, nullptr);
+        std::thread([set, mdir] {
+            for (;;) {
+                int sig = 0;
+                if (sigwait(&set, &sig) != 0) return;
+                try {
+                    monitor::monitorRequest(mdir, "kill " + std::to_string(sig));
+                } catch (const Error&) {
+                }
+            }
+        }).detach();
+    }
+    if (withStdin) {
+        int connFd = conn.get();
+        std::thread([inFd, connFd] {
+            char b[16384];
+            for (;;) {
+                ssize_t n = ::read(inFd, b, sizeof b);
+                if (n < 0 && errno == EINTR) continue;
+                if (n <= 0) break;
+                writeAll(connFd, b, size_t(n));
+            }
+            ::shutdown(connFd, SHUT_WR);  // stdin-once: the container sees EOF
+        }).detach();
+    }
+    startMonitored(rec);
     std::string buf;
     char chunk[65536];
     for (;;) {
@@ -173,7 +255,10 @@ int Engine::runAttached(const ContainerRecord& rec, int outFd, int errFd) {
         }
         buf.erase(0, off);
     }
-    conn.reset();
+    raw.reset();
+    // The stdin thread may still hold the socket's number: leave the fd to process exit.
+    if (withStdin) (void)conn.release();
+    else conn.reset();
     return wait(rec.id);
 }
 

@@ -142,6 +142,13 @@ TEST_F(EngineCli, LogsAndWait) {
     EXPECT_EQ(logs.err, "oops\n");
 }
 
+TEST_F(EngineCli, InteractiveStdin) {
+    std::vector<std::string> args = {binPath("berth"), "--root", root_, "run", "--rm", "-i", "busybox", "cat"};
+    auto r = runCommand(args, "hello\nworld\n");
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.out, "hello\nworld\n");
+}
+
 TEST_F(EngineCli, NameConflict) {
     ASSERT_EQ(berth({"create", "--name", "dup", "busybox", "true"}).exitCode, 0);
     auto again = berth({"create", "--name", "dup", "busybox", "true"});
