@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/error_text.hpp"
+#include "cli/format/formatter.hpp"
 #include "cli/verbs.hpp"
 #include "cli/version.hpp"
 #include "common/log.hpp"
@@ -182,6 +183,9 @@ int runCli(const std::vector<std::string>& args, CliContext& ctx) {
     } catch (const StatusError& e) {
         ctx.err() << e.what() << "\n";
         return e.status();
+    } catch (const TemplateError& e) {
+        ctx.err() << e.what() << "\n";
+        return 1;
     } catch (const std::exception& e) {
         ctx.err() << "Error: " << errorText(e) << "\n";
         return 1;

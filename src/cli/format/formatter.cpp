@@ -26,7 +26,7 @@ Template parseOrExplain(const std::string& text) {
     try {
         return Template::parse(text);
     } catch (const Error& e) {
-        throw Error(std::string("Template parsing error: ") + e.what());
+        throw TemplateError(std::string("template parsing error: ") + e.what());
     }
 }
 
@@ -41,7 +41,13 @@ void writeRows(std::ostream& out, const std::string& format, const TableFormat& 
     if (isTable) f = f.substr(f.size() > 5 && f[5] == ' ' ? 6 : 5);
     Template tmpl = parseOrExplain(unescapeFormat(f));
     std::string body;
-    for (auto& row : rows) body += tmpl.execute(row, true) + "\n";
+    try {
+        for (auto& row : rows) body += tmpl.execute(row, true, false, table.goType) + "\n";
+    } catch (const TemplateError&) {
+        throw;
+    } catch (const Error& e) {
+        throw TemplateError(std::string("template parsing error: ") + e.what());
+    }
     if (!isTable) {
         out << body;
         return;
@@ -52,7 +58,12 @@ void writeRows(std::ostream& out, const std::string& format, const TableFormat& 
 
 std::string formatObject(const std::string& format, const nlohmann::json& obj) {
     std::string f = format == "json" ? "{{json .}}" : format;
-    return parseOrExplain(unescapeFormat(f)).execute(obj, false);
+    Template tmpl = parseOrExplain(unescapeFormat(f));
+    try {
+        return tmpl.execute(obj, false);
+    } catch (const Error& e) {
+        throw TemplateError(e.what());
+    }
 }
 
 }  // namespace berth::cli

@@ -11,15 +11,25 @@
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
+
 namespace berth::cli {
 
 struct TableFormat {
     std::string defaultTable;  // "table {{.ID}}\t{{.Size}}"
     nlohmann::json headers;    // {"ID": "IMAGE ID", "Size": "SIZE"}
+    std::string goType;        // docker's context type, named in errors: "*formatter.imageContext"
 };
 
-// Writes rows (each a JSON object of the row's fields) per `format`. Throws berth::Error with
-// Docker's "Template parsing error: ..." text on a bad template.
+// A bad --format (parse or execution). Printed as is, exit status 1, as docker prints
+// "template parsing error: ...".
+class TemplateError : public Error {
+  public:
+    explicit TemplateError(std::string message) : Error(std::move(message)) {}
+};
+
+// Writes rows (each a JSON object of the row's fields) per `format`. Throws TemplateError with
+// docker's "template parsing error: ..." text on a bad template or a failed execution.
 void writeRows(std::ostream& out, const std::string& format, const TableFormat& table,
                const std::vector<nlohmann::json>& rows);
 

@@ -26,8 +26,9 @@ class Template {
     // contexts Docker formats ("can't evaluate field Foo"); otherwise "<no value>" as for maps.
     // headerMode: Docker's HeaderFunctions: json/upper/lower/... return their argument unchanged
     // (used to render a table header from a map of column titles).
+    // typeName: the Go type docker names in a missing-field error ("*formatter.imageContext").
     std::string execute(const nlohmann::json& data, bool strictFields = false,
-                        bool headerMode = false) const;
+                        bool headerMode = false, const std::string& typeName = "") const;
 
   private:
     std::shared_ptr<TemplateNode> root_;

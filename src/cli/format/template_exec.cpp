@@ -259,8 +259,8 @@ bool isHeaderNoop(const std::string& fn) {
 
 class Executor {
   public:
-    Executor(const json& root, bool strict, bool header)
-        : root_(root), strict_(strict), header_(header) {}
+    Executor(const json& root, bool strict, bool header, std::string typeName)
+        : root_(root), strict_(strict), header_(header), typeName_(std::move(typeName)) {}
 
     void run(const std::vector<std::shared_ptr<TemplateNode>>& nodes, const json& dot) {
         for (auto& n : nodes) runNode(*n, dot);
@@ -338,7 +338,9 @@ class Executor {
                     v = *it;
                     continue;
                 }
-                if (strict_ && fromRoot && i == 0) fail(p, "can't evaluate field " + f);
+                if (strict_ && fromRoot && i == 0)
+                    fail(p, "can't evaluate field " + f +
+                                (typeName_.empty() ? "" : " in type " + typeName_));
                 v = header_ ? json("") : noValue();
             } else if (v.is_null() || v.is_discarded()) {
                 v = noValue();
@@ -412,13 +414,15 @@ class Executor {
     const json& root_;
     bool strict_;
     bool header_;
+    std::string typeName_;  // Go type named in "can't evaluate field X in type T"
     std::vector<std::pair<std::string, json>> vars_;
 };
 
 }  // namespace
 
-std::string Template::execute(const json& data, bool strictFields, bool headerMode) const {
-    Executor ex(data, strictFields, headerMode);
+std::string Template::execute(const json& data, bool strictFields, bool headerMode,
+                              const std::string& typeName) const {
+    Executor ex(data, strictFields, headerMode, typeName);
     ex.run(root_->body, data);
     return ex.out;
 }

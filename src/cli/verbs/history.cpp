@@ -18,7 +18,8 @@ const TableFormat kTable{
      {"CreatedAt", "CREATED AT"},
      {"CreatedBy", "CREATED BY"},
      {"Size", "SIZE"},
-     {"Comment", "COMMENT"}}};
+     {"Comment", "COMMENT"}},
+    "*formatter.historyContext"};
 
 // Go's time.Format(time.RFC3339) in the local zone.
 std::string localRfc3339(int64_t secs) {
@@ -53,7 +54,10 @@ int runHistory(Invocation& inv) {
         rows.push_back(row(h, fl.getBool("human"), !fl.getBool("no-trunc")));
     std::string format = fl.getString("format");
     if (fl.getBool("quiet") && (format.empty() || format == "table")) format = "{{.ID}}";
-    writeRows(inv.ctx.out(), format, kTable, rows);
+    TableFormat table = kTable;
+    // docker: without -H the CREATED column holds the timestamp and is titled so.
+    if (!fl.getBool("human")) table.headers["CreatedSince"] = "CREATED AT";
+    writeRows(inv.ctx.out(), format, table, rows);
     return 0;
 }
 

@@ -63,8 +63,8 @@ int runInspect(Invocation& inv) {
     for (const auto& name : inv.args) {
         try {
             found.push_back(inv.ctx.images().inspect(name));
-        } catch (const store::ImageNotFound& e) {
-            errors.push_back("Error: " + errorText(e));
+        } catch (const store::ImageNotFound&) {
+            errors.push_back("Error: No such image: " + name);  // as the user wrote it, like docker
         }
     }
     if (format.empty()) {

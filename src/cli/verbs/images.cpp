@@ -26,7 +26,8 @@ const TableFormat kTable{"table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSi
                           {"Containers", "CONTAINERS"},
                           {"SharedSize", "SHARED SIZE"},
                           {"UniqueSize", "UNIQUE SIZE"},
-                          {"VirtualSize", "VIRTUAL SIZE"}}};
+                          {"VirtualSize", "VIRTUAL SIZE"}},
+                         "*formatter.imageContext"};
 
 const char* kDigestsTable =
     "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";

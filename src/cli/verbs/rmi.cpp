@@ -15,8 +15,8 @@ int runRmi(Invocation& inv) {
         try {
             for (const auto& line : inv.ctx.images().remove(name, force, inUseFn(inv.ctx)))
                 inv.ctx.out() << line.str() << "\n";
-        } catch (const store::ImageNotFound& e) {
-            errors.push_back("Error: " + errorText(e));
+        } catch (const store::ImageNotFound&) {
+            errors.push_back("Error: No such image: " + name);  // as the user wrote it, like docker
         } catch (const Error& e) {
             errors.push_back("Error: " + errorText(e));
             fatal = true;

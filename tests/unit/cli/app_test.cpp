@@ -2,7 +2,6 @@
 #include "cli/app.hpp"
 
 #include <gtest/gtest.h>
-
 #include <stdlib.h>
 
 #include <sstream>
@@ -73,7 +72,7 @@ TEST(App, VersionAndFormat) {
     EXPECT_EQ(v.out.rfind("berth version ", 0), 0u);
     CliRun bad = run({"version", "--format", "{{.Nope"});
     EXPECT_EQ(bad.rc, 1);
-    EXPECT_EQ(bad.err.rfind("Error: Template parsing error:", 0), 0u) << bad.err;
+    EXPECT_EQ(bad.err.rfind("template parsing error:", 0), 0u) << bad.err;
 }
 
 TEST(App, RootFromEnvironmentUnlessGiven) {

@@ -147,7 +147,7 @@ TEST(Formatter, TableJsonAndRaw) {
         writeRows(f, "{{.ID", t, rows);
         FAIL() << "expected an error";
     } catch (const Error& err) {
-        EXPECT_EQ(std::string(err.what()).rfind("Template parsing error: template: :1:", 0), 0u);
+        EXPECT_EQ(std::string(err.what()).rfind("template parsing error: template: :1:", 0), 0u);
     }
 }
 
