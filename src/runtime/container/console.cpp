@@ -21,9 +21,20 @@ UniqueFd connectConsoleSocket(const std::string& path) {
     if (!s) throw SysError("--console-socket: socket");
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
-    if (path.size() >= sizeof addr.sun_path)
-        throw Error("--console-socket " + path + ": path too long", ENAMETOOLONG);
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    // sun_path holds 108 bytes; a deeper path (e.g. under a state root's containers/<64-hex id>/)
+    // is reached through its directory: /proc/self/fd/<dirfd>/<name>.
+    std::string effective = path;
+    UniqueFd dir;
+    if (path.size() >= sizeof addr.sun_path) {
+        auto slash = path.rfind('/');
+        if (slash == std::string::npos || path.size() - slash >= sizeof addr.sun_path - 32)
+            throw Error("--console-socket " + path + ": path too long", ENAMETOOLONG);
+        std::string parent = slash == 0 ? "/" : path.substr(0, slash);
+        dir = UniqueFd(::open(parent.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!dir) throw SysError("--console-socket " + path + ": open " + parent);
+        effective = "/proc/self/fd/" + std::to_string(dir.get()) + path.substr(slash);
+    }
+    std::memcpy(addr.sun_path, effective.c_str(), effective.size() + 1);
     if (::connect(s.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
         throw SysError("--console-socket " + path + ": connect");
     return s;
@@ -92,7 +103,8 @@ UniqueFd setupConsole(const std::string& rootfs, int socketFd, const oci::Proces
         UniqueFd target = tryOpenInRoot(root.get(), "/dev/console", O_PATH | O_NOFOLLOW);
         if (!target) {
             UniqueFd dev = mkdirAllInRoot(root.get(), "/dev");
-            UniqueFd f(::openat(dev.get(), "console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0666));
+            UniqueFd f(
+                ::openat(dev.get(), "console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0666));
             if (!f) throw SysError("console: create /dev/console");
             target = openInRoot(root.get(), "/dev/console", O_PATH | O_NOFOLLOW);
         }

@@ -1,5 +1,7 @@
 // process.terminal: the pty master over --console-socket (runc's protocol, what containerd
 // and Docker use), /dev/console is the pty, and `run` relays a terminal in the foreground.
+#include "runtime/container/console.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -9,7 +11,6 @@
 #include <cstring>
 
 #include "common/fd.hpp"
-#include "runtime/container/console.hpp"
 #include "runtime_harness.hpp"
 
 using namespace berth;
@@ -49,8 +50,9 @@ TEST(RuntimeConsole, ConsoleSocketGetsThePtyMaster) {
     std::string sock = b.dir / "console.sock";
     UniqueFd listener = listenOn(sock);
     ASSERT_TRUE(listener);
-    json c = shellConfig("echo tty=$(tty); echo console=$(stat -c %t:%T /dev/console); "
-                         "echo size=$(stty size)");
+    json c = shellConfig(
+        "echo tty=$(tty); echo console=$(stat -c %t:%T /dev/console); "
+        "echo size=$(stty size)");
     c["process"]["terminal"] = true;
     c["process"]["consoleSize"] = {{"height", 33}, {"width", 120}};
     b.write(c);
@@ -65,6 +67,32 @@ TEST(RuntimeConsole, ConsoleSocketGetsThePtyMaster) {
     EXPECT_NE(out.find("tty=/dev/pts/0"), std::string::npos) << out;
     EXPECT_NE(out.find("console=88:0"), std::string::npos) << out;  // devpts major 136
     EXPECT_NE(out.find("size=33 120"), std::string::npos) << out;
+}
+
+TEST(RuntimeConsole, ConsoleSocketPathLongerThanSunPath) {
+    // An engine's socket under <root>/containers/<64-hex id>/... easily passes sun_path's 108
+    // bytes; the runtime must still reach it.
+    REQUIRE_BERTH_RUNTIME();
+    RuntimeBundle b;
+    std::string deep = b.dir / std::string(100, 'd');
+    ASSERT_EQ(::mkdir(deep.c_str(), 0700), 0);
+    UniqueFd deepFd(::open(deep.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    ASSERT_TRUE(deepFd);
+    UniqueFd listener = listenOn("/proc/self/fd/" + std::to_string(deepFd.get()) + "/c.sock");
+    ASSERT_TRUE(listener);
+    std::string sock = deep + "/c.sock";
+    ASSERT_GT(sock.size(), 108u);
+    json c = shellConfig("echo tty=$(tty)");
+    c["process"]["terminal"] = true;
+    b.write(c);
+    auto r = b.rtDetached({"create", "--bundle", b.bundle(), "--console-socket", sock, b.id});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    UniqueFd conn(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    ASSERT_TRUE(conn);
+    UniqueFd master = runtime::recvFd(conn.get());
+    ASSERT_TRUE(master);
+    ASSERT_EQ(b.rt({"start", b.id}).exitCode, 0);
+    EXPECT_NE(readAll(master.get()).find("tty=/dev/pts/0"), std::string::npos);
 }
 
 TEST(RuntimeConsole, TerminalWithoutSocketIsAnErrorWhenDetached) {
