@@ -71,5 +71,5 @@ TEST(RuntimeExec, JoinsEveryNamespaceAndTheCgroup) {
     ASSERT_EQ(b.rt({"delete", "--force", b.id}).exitCode, 0);
     r = b.rt({"exec", b.id, "true"});
     EXPECT_NE(r.exitCode, 0);
-    ::rmdir("/sys/fs/cgroup/memory/berth-exec-test");
+    removeTestCgroupParent("berth-exec-test");
 }

@@ -1,5 +1,6 @@
 #include "runtime_harness.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,6 +111,18 @@ json RuntimeBundle::state(const std::string& cid) {
     auto r = rt({"state", cid});
     if (r.exitCode != 0) return json{{"error", r.err}};
     return json::parse(r.out);
+}
+
+void removeTestCgroupParent(const std::string& name) {
+    DIR* d = ::opendir("/sys/fs/cgroup");
+    if (!d) return;
+    while (dirent* e = ::readdir(d)) {
+        std::string h = e->d_name;
+        if (h == "." || h == "..") continue;
+        ::rmdir(("/sys/fs/cgroup/" + h + "/" + name).c_str());
+    }
+    ::closedir(d);
+    ::rmdir(("/sys/fs/cgroup/" + name).c_str());  // pure cgroup v2
 }
 
 std::map<std::string, std::string> keyValues(const std::string& out) {

@@ -42,6 +42,9 @@ struct RuntimeBundle {
 
 std::map<std::string, std::string> keyValues(const std::string& out);
 
+// rmdir /sys/fs/cgroup/<every hierarchy>/<name>: the parent a test's cgroupsPath made.
+void removeTestCgroupParent(const std::string& name);
+
 // The berth-runtime binary is built; tests skip otherwise.
 #define REQUIRE_BERTH_RUNTIME()                                                            \
     do {                                                                                   \

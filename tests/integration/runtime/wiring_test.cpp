@@ -78,8 +78,7 @@ TEST(RuntimeWiring, CgroupLimitsApplyAndAreRemovedOnDelete) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     EXPECT_EQ(b.rt({"delete", b.id}).exitCode, 0);
     EXPECT_FALSE(pathExists(mem));
-    ::rmdir("/sys/fs/cgroup/memory/berth-test");
-    ::rmdir("/sys/fs/cgroup/pids/berth-test");
+    removeTestCgroupParent("berth-test");
 }
 
 TEST(RuntimeWiring, BadResourceValueLeavesNoCgroup) {
@@ -93,6 +92,7 @@ TEST(RuntimeWiring, BadResourceValueLeavesNoCgroup) {
     EXPECT_NE(r.exitCode, 0);
     EXPECT_NE(r.err.find("linux.resources.memory.swappiness"), std::string::npos) << r.err;
     EXPECT_FALSE(pathExists("/sys/fs/cgroup/memory/berth-test-bad"));
+    removeTestCgroupParent("berth-test-bad");
     EXPECT_FALSE(pathExists(b.root() + "/" + b.id));
 }
 
