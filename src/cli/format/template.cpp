@@ -76,6 +76,8 @@ std::vector<Token> lexAction(std::string_view s) {
         } else if (isIdent(c)) {
             size_t j = i;
             while (j < s.size() && isIdent(s[j])) ++j;
+            // Go: "json." is a field access on a function, not "json ." ({{json.}}).
+            if (j < s.size() && s[j] == '.') parseError("unexpected <.> in operand");
             out.push_back({Token::Ident, std::string(s.substr(i, j - i))});
             i = j;
         } else {

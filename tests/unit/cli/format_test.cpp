@@ -84,6 +84,7 @@ TEST(Template, Errors) {
     EXPECT_THROW(Template::parse("{{.Tag"), Error);
     EXPECT_THROW(Template::parse("{{if .Tag}}x"), Error);
     EXPECT_THROW(Template::parse("{{end}}"), Error);
+    EXPECT_THROW(Template::parse("{{json.}}"), Error);  // as Go: unexpected <.> in operand
 }
 
 TEST(GoFormat, Values) {
