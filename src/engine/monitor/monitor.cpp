@@ -444,7 +444,21 @@ int Monitor::run() {
     for (auto& c : clients_) finalizeClient(*c);
     clients_.clear();
     ::unlink(path("monitor.sock").c_str());
+    runExitCommand();
     return 0;
+}
+
+void Monitor::runExitCommand() {
+    if (opts_.exitCommand.empty()) return;
+    // Not waited for: the monitor exits right away and the command is reparented. It learns
+    // the outcome from its environment (and exit.json).
+    setenv("BERTH_CONTAINER_ID", opts_.id.c_str(), 1);
+    setenv("BERTH_EXIT_CODE", std::to_string(exitCode_).c_str(), 1);
+    try {
+        spawnProcess(opts_.exitCommand, {});
+    } catch (const Error& e) {
+        diag(std::string("exit command: ") + e.what());
+    }
 }
 
 }  // namespace berth::monitor

@@ -72,6 +72,7 @@ class Monitor {
     void onRestartTimer();
     void requestStop(int sig, int timeoutSeconds);
     void finish();
+    void runExitCommand();
     void writeState();
     void writeExitRecord(bool final);
     std::string stateJson() const;

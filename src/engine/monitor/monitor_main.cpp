@@ -77,7 +77,7 @@ std::string absolute(const std::string& path) {
     return std::string(cwd) + "/" + path;
 }
 
-// The runtime as a path: "runc" is looked up in $PATH (execv needs a path).
+// The runtime (or exit command) as a path: "runc" is looked up in $PATH (execv needs a path).
 std::string resolveRuntime(const std::string& runtime) {
     if (runtime.find('/') != std::string::npos) return absolute(runtime);
     const char* env = getenv("PATH");
@@ -120,6 +120,7 @@ int monitorMain(int argc, char** argv) {
         opts.runtime = resolveRuntime(opts.runtime);
         for (std::string* p : {&opts.bundle, &opts.stateDir, &opts.logPath, &opts.runtimeRoot})
             *p = absolute(*p);
+        if (!opts.exitCommand.empty()) opts.exitCommand[0] = resolveRuntime(opts.exitCommand[0]);
         mkdirAll(opts.stateDir, 0700);
         if (!opts.foreground) {
             detach();

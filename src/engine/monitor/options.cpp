@@ -158,6 +158,8 @@ int parseSignal(const std::string& text) {
 
 MonitorOptions MonitorOptions::parse(const std::vector<std::string>& args) {
     MonitorOptions o;
+    std::string exitPath;
+    std::vector<std::string> exitArgs;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& flag = args[i];
         auto value = [&]() -> const std::string& {
@@ -206,6 +208,8 @@ MonitorOptions MonitorOptions::parse(const std::vector<std::string>& args) {
             o.health.startPeriodNs = withContext(flag, [&] { return parseDuration(value()); });
         else if (flag == "--health-retries")
             o.health.retries = parsePositiveInt(flag, value(), 1);
+        else if (flag == "--exit-command") exitPath = value();
+        else if (flag == "--exit-command-arg") exitArgs.push_back(value());
         else if (flag == "--sync-fd")
             o.syncFd = parsePositiveInt(flag, value(), 0);
         else if (flag == "--foreground")
@@ -221,6 +225,12 @@ MonitorOptions MonitorOptions::parse(const std::vector<std::string>& args) {
                                                : nullptr;
     if (missing) throw Error(std::string("missing required flag ") + missing);
     if (o.runtimeTimeoutNs <= 0) throw Error("--runtime-timeout must be positive");
+    if (exitPath.empty() && !exitArgs.empty())
+        throw Error("--exit-command-arg given without --exit-command");
+    if (!exitPath.empty()) {
+        o.exitCommand = {exitPath};
+        o.exitCommand.insert(o.exitCommand.end(), exitArgs.begin(), exitArgs.end());
+    }
     if (o.health.intervalNs <= 0 || o.health.timeoutNs <= 0)
         throw Error("--health-interval and --health-timeout must be positive");
     return o;
@@ -247,6 +257,11 @@ std::vector<std::string> MonitorOptions::toArgs() const {
                            "--health-timeout", formatDuration(health.timeoutNs),
                            "--health-start-period", formatDuration(health.startPeriodNs),
                            "--health-retries", std::to_string(health.retries)});
+    }
+    if (!exitCommand.empty()) {
+        a.insert(a.end(), {"--exit-command", exitCommand[0]});
+        for (size_t i = 1; i < exitCommand.size(); ++i)
+            a.insert(a.end(), {"--exit-command-arg", exitCommand[i]});
     }
     if (syncFd >= 0) a.insert(a.end(), {"--sync-fd", std::to_string(syncFd)});
     if (foreground) a.push_back("--foreground");

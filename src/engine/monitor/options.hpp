@@ -27,6 +27,11 @@
 //   --health-timeout D      default 30s
 //   --health-start-period D default 0s
 //   --health-retries N      default 3
+//   --exit-command PATH     run once the container exited for good, after the monitor's last
+//                           record (e.g. `berth rm` for a detached --rm container): PATH plus
+//                           the --exit-command-arg values, environment BERTH_CONTAINER_ID and
+//                           BERTH_EXIT_CODE, stdio /dev/null; not waited for
+//   --exit-command-arg ARG  (repeatable)
 //   --sync-fd N             inherited fd: one line of JSON is written to it once the container
 //                           runs (or failed), then it is closed:
 //                             {"ok":true,"pid":1234,"monitorPid":1230}
@@ -78,6 +83,7 @@ struct MonitorOptions {
     RestartPolicy restart;
     int stopSignal = 15;
     HealthConfig health;
+    std::vector<std::string> exitCommand;  // [0] the path
     int syncFd = -1;
     bool foreground = false;
 

@@ -156,6 +156,19 @@ TEST_F(MonitorTest, StatusReportsRunningContainer) {
     EXPECT_EQ(state()["status"], "running");
 }
 
+TEST_F(MonitorTest, ExitCommandRunsAfterTheFinalExit) {
+    configure({"sh", "-c", "exit 5"});
+    auto o = options();
+    std::string marker = dir_ / "exit-command-ran";
+    o.exitCommand = {"/bin/sh", "-c",
+                     "echo \"$BERTH_CONTAINER_ID $BERTH_EXIT_CODE\" > " + marker + ".tmp; "
+                     "mv " + marker + ".tmp " + marker};
+    spawn(o);
+    ASSERT_TRUE(waitFor([&] { return pathExists(marker); })) << "exit command did not run";
+    EXPECT_EQ(readFile(marker), id_ + " 5\n");
+    EXPECT_TRUE(waitFinalExit().is_object());  // the record was there before the command ran
+}
+
 TEST_F(MonitorTest, HungRuntimeIsKilledAndReported) {
     std::string fake = dir_ / "hung-runtime";
     writeFile(fake, "#!/bin/sh\nexec sleep 100\n");

@@ -76,6 +76,19 @@ TEST(MonitorOptions, RoundTripsThroughArgs) {
     EXPECT_EQ(again.health.timeoutNs, 500'000'000);
 }
 
+TEST(MonitorOptions, ExitCommand) {
+    auto args = required();
+    for (const char* a : {"--exit-command-arg", "rm", "--exit-command", "/usr/bin/berth",
+                          "--exit-command-arg", "c1"})
+        args.push_back(a);
+    auto o = MonitorOptions::parse(args);
+    EXPECT_EQ(o.exitCommand, (std::vector<std::string>{"/usr/bin/berth", "rm", "c1"}));
+    EXPECT_EQ(MonitorOptions::parse(o.toArgs()).exitCommand, o.exitCommand);
+    args = required();
+    args.insert(args.end(), {"--exit-command-arg", "x"});
+    EXPECT_THROW(MonitorOptions::parse(args), Error);
+}
+
 TEST(RestartPolicy, ParsesDockerForms) {
     EXPECT_EQ(RestartPolicy::parse("no").kind, RestartPolicy::Kind::No);
     EXPECT_EQ(RestartPolicy::parse("always").kind, RestartPolicy::Kind::Always);
