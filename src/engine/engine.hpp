@@ -99,6 +99,11 @@ class Engine {
     int runAttached(const ContainerRecord& rec, int outFd, int errFd, int inFd = -1,
                     bool sigProxy = false);
 
+    // Removes what a killed create/remove left (container dirs without a record: their overlay
+    // mount and files); create runs it under the containers lock. Returns the IDs cleaned.
+    // (The start of `berth system check`.)
+    std::vector<std::string> cleanupLeftovers();
+
     ContainerState state(const ContainerRecord& rec) const;
     nlohmann::json inspect(const std::string& idOrName) const;
     std::vector<ContainerRecord> list() const { return store_.list(); }
@@ -112,6 +117,7 @@ class Engine {
 
   private:
     void ensureRootfsMounted(const ContainerRecord& rec) const;
+    std::vector<std::string> cleanupLeftoversLocked();
     void deleteRuntimeState(const ContainerRecord& rec) const;
     void waitMonitorGone(const ContainerRecord& rec, int timeoutMs) const;
 

@@ -46,6 +46,19 @@ std::vector<ContainerRecord> ContainerStore::list() const {
     return out;
 }
 
+std::vector<std::string> ContainerStore::leftoverIds() const {
+    std::vector<std::string> out;
+    DIR* d = ::opendir(containersDir_.c_str());
+    if (!d) throw SysError("open " + containersDir_);
+    while (auto* e = ::readdir(d)) {
+        std::string name = e->d_name;
+        if (name.size() != 64) continue;
+        if (!pathExists(containersDir_ + "/" + name + "/container.json")) out.push_back(name);
+    }
+    ::closedir(d);
+    return out;
+}
+
 std::optional<ContainerRecord> ContainerStore::byName(const std::string& nameIn) const {
     std::string name = !nameIn.empty() && nameIn[0] == '/' ? nameIn.substr(1) : nameIn;
     for (auto& r : list())

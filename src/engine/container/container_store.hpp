@@ -43,6 +43,10 @@ class ContainerStore {
     // The container using `name`, if any (hold lock()).
     std::optional<ContainerRecord> byName(const std::string& name) const;
 
+    // IDs of directories without a record: what a create or remove killed midway left. Only
+    // meaningful under lock() (create and remove hold it while a dir has no record).
+    std::vector<std::string> leftoverIds() const;
+
     // Writes containers/<id>/container.json atomically (the dir must exist).
     void save(const ContainerRecord& rec) const;
     // Deletes the record first (the container disappears from lists), then its directory.

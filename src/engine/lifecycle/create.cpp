@@ -170,6 +170,25 @@ class CreateRollback {
 
 }  // namespace
 
+std::vector<std::string> Engine::cleanupLeftoversLocked() {
+    std::vector<std::string> cleaned;
+    for (auto& id : store_.leftoverIds()) {
+        try {
+            store::unmountOverlay(store_.dir(id) + "/rootfs");
+            removeAll(store_.dir(id));
+            cleaned.push_back(id);
+        } catch (const Error&) {
+            // still busy: the next create tries again
+        }
+    }
+    return cleaned;
+}
+
+std::vector<std::string> Engine::cleanupLeftovers() {
+    UniqueFd lock = store_.lock();
+    return cleanupLeftoversLocked();
+}
+
 ContainerRecord Engine::create(const RunOptions& o) {
     validateRunOptions(o);
     if (!o.restart.empty() && o.restart != "no") {
@@ -189,6 +208,7 @@ ContainerRecord Engine::create(const RunOptions& o) {
     json imageCfg = image.config.is_object() && image.config.contains("config") ? image.config["config"] : json::object();
 
     UniqueFd lock = store_.lock();
+    cleanupLeftoversLocked();
     std::string name = requestedName;
     if (!name.empty()) {
         if (auto other = store_.byName(name))

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <dirent.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -147,6 +148,20 @@ TEST_F(EngineCli, InteractiveStdin) {
     auto r = runCommand(args, "hello\nworld\n");
     EXPECT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(r.out, "hello\nworld\n");
+}
+
+// A create killed midway leaves a dir without a record (and its overlay mount); the next create
+// removes it under the containers lock.
+TEST_F(EngineCli, LeftoversOfAKilledCreateAreCleaned) {
+    ASSERT_EQ(berth({"create", "busybox", "true"}).exitCode, 0);
+    auto dirs = containerDirs();
+    ASSERT_EQ(dirs.size(), 1u);
+    std::string rec = root_ + "/containers/" + dirs[0] + "/container.json";
+    ASSERT_EQ(::unlink(rec.c_str()), 0);  // as if killed before the record was written
+    EXPECT_EQ(berth({"ps", "-aq"}).out, "");
+    ASSERT_EQ(berth({"run", "--rm", "busybox", "true"}).exitCode, 0);
+    EXPECT_TRUE(containerDirs().empty());
+    EXPECT_EQ(mountsUnderRoot(), 0);
 }
 
 TEST_F(EngineCli, NameConflict) {
