@@ -2,6 +2,7 @@
  * "<name> ok" or "<name> <errno name>", so a test sees exactly what seccomp answered. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -32,6 +33,10 @@ int main(int argc, char** argv) {
             r = unshare(CLONE_NEWNS);
         else if (!strcmp(argv[i], "mount"))
             r = mount("none", "/tmp", "tmpfs", 0, NULL);
+        else if (!strcmp(argv[i], "mkdir700"))
+            r = syscall(SYS_mkdirat, AT_FDCWD, "/tmp/m700", 0700);
+        else if (!strcmp(argv[i], "mkdir755"))
+            r = syscall(SYS_mkdirat, AT_FDCWD, "/tmp/m755", 0755);
         else if (!strcmp(argv[i], "getpid"))
             r = getpid();
         else {
