@@ -180,6 +180,7 @@ void saveOci(const ImageStore::Impl& s, const std::vector<SaveItem>& items, int 
 }  // namespace
 
 void ImageStore::save(const std::vector<std::string>& refs, int outFd, ArchiveFormat format) {
+    UniqueFd lk = impl_->lock(false);  // gc() must not remove the blobs while they are read
     std::vector<SaveItem> items;
     impl_->db.read([&] { items = collect(*impl_, refs); });
     if (format == ArchiveFormat::Oci)
