@@ -76,6 +76,18 @@ std::string plainMessage(const std::exception& e) {
     return m;
 }
 
+bool allContainers(CliContext& ctx, const std::vector<std::string>& names) {
+    auto& store = engineFor(ctx).containers();
+    for (auto& n : names) {
+        try {
+            if (!store.find(n)) return false;
+        } catch (const Error&) {
+            return false;
+        }
+    }
+    return !names.empty();
+}
+
 void throwRunError(const std::string& commandPath, const std::string& msg) {
     std::string m = msg;
     if (!m.empty() && m.back() != '.') m += ".";

@@ -13,6 +13,11 @@ namespace berth::cli {
 // The engine for ctx.root (opened once per process); binaries next to /proc/self/exe.
 engine::Engine& engineFor(CliContext& ctx);
 
+// `container inspect` (also behind the top-level `inspect`); needs a "format" flag.
+int runContainerInspect(Invocation& inv);
+// Whether every name resolves to a container.
+bool allContainers(CliContext& ctx, const std::vector<std::string>& names);
+
 // docker run/create flags.
 void addRunFlags(FlagSet& flags);
 // RunOptions from the parsed flags; args[0] is the image, the rest the command.

@@ -2,6 +2,7 @@
 #include "cli/error_text.hpp"
 #include "cli/format/formatter.hpp"
 #include "cli/verbs.hpp"
+#include "cli/verbs/container_util.hpp"
 #include "cli/verbs/image_util.hpp"
 
 namespace berth::cli {
@@ -93,8 +94,8 @@ CommandPtr makeImageInspectCommand() {
     return c;
 }
 
-// Top-level `berth inspect`: images only until the engine brings containers (HOOK(engine): try
-// containers first, then images, as docker does; --type container).
+// Top-level `berth inspect`: containers (when every argument names one, or --type container),
+// else images.
 CommandPtr makeInspectCommand() {
     auto c = std::make_shared<Command>();
     c->name = "inspect";
@@ -106,6 +107,9 @@ CommandPtr makeInspectCommand() {
         .addString("type", 0, "Return JSON for specified type");
     c->run = [](Invocation& inv) {
         std::string type = inv.flags.getString("type");
+        // Containers first, as docker does (every argument a container → container inspect).
+        if (type == "container" || (type.empty() && allContainers(inv.ctx, inv.args)))
+            return runContainerInspect(inv);
         if (!type.empty() && type != "image") {
             if (type == "container" || type == "volume" || type == "network")
                 throw Error("inspect --type " + type + ": not supported yet (images only)");

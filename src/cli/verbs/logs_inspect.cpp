@@ -90,6 +90,34 @@ CommandPtr makeLogsCommand() {
     return c;
 }
 
+int runContainerInspect(Invocation& inv) {
+    auto& eng = engineFor(inv.ctx);
+    std::string format = inv.flags.getString("format");
+    std::vector<json> found;
+    std::string errors;
+    for (auto& a : inv.args) {
+        try {
+            found.push_back(eng.inspect(a));
+        } catch (const Error& e) {
+            errors += (errors.empty() ? "" : "\n") + std::string("Error: ") + plainMessage(e);
+        }
+    }
+    if (format.empty()) {
+        ordered_json arr = ordered_json::array();
+        for (auto& j : found) {
+            ordered_json o = ordered(j, kContainerOrder);
+            o["State"] = ordered(j["State"], kStateOrder);
+            o["Config"] = ordered(j["Config"], kConfigOrder);
+            arr.push_back(o);
+        }
+        inv.ctx.out() << arr.dump(4, ' ', false, json::error_handler_t::replace) << "\n";
+    } else {
+        for (auto& j : found) inv.ctx.out() << formatObject(format, j) << "\n";
+    }
+    if (!errors.empty()) throw StatusError(1, errors);
+    return 0;
+}
+
 CommandPtr makeContainerInspectCommand() {
     auto c = std::make_shared<Command>();
     c->name = "inspect";
@@ -98,33 +126,7 @@ CommandPtr makeContainerInspectCommand() {
     c->args(ArgsRule::AtLeast, 1);
     c->flags.addString("format", 'f', "Format output using a custom template")
         .addBool("size", 's', "Display total file sizes");
-    c->run = [](Invocation& inv) {
-        auto& eng = engineFor(inv.ctx);
-        std::string format = inv.flags.getString("format");
-        std::vector<json> found;
-        std::string errors;
-        for (auto& a : inv.args) {
-            try {
-                found.push_back(eng.inspect(a));
-            } catch (const Error& e) {
-                errors += (errors.empty() ? "" : "\n") + std::string("Error: ") + plainMessage(e);
-            }
-        }
-        if (format.empty()) {
-            ordered_json arr = ordered_json::array();
-            for (auto& j : found) {
-                ordered_json o = ordered(j, kContainerOrder);
-                o["State"] = ordered(j["State"], kStateOrder);
-                o["Config"] = ordered(j["Config"], kConfigOrder);
-                arr.push_back(o);
-            }
-            inv.ctx.out() << arr.dump(4, ' ', false, json::error_handler_t::replace) << "\n";
-        } else {
-            for (auto& j : found) inv.ctx.out() << formatObject(format, j) << "\n";
-        }
-        if (!errors.empty()) throw StatusError(1, errors);
-        return 0;
-    };
+    c->run = runContainerInspect;
     return c;
 }
 

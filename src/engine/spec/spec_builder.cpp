@@ -395,7 +395,7 @@ BuiltSpec buildSpec(const RunOptions& o, const SpecInputs& in) {
                                   "/proc/sysrq-trigger"};
     }
     json config = {
-        {"ociVersion", "1.2.0"},
+        {"ociVersion", "1.0.2-dev"},  // what Docker writes; crun 1.8 refuses 1.2.0
         {"process", process},
         {"root", {{"path", in.rootfsPath}, {"readonly", o.readOnly}}},
         {"hostname", p.hostname},
