@@ -84,6 +84,10 @@ void Engine::start(const std::string& idOrName, bool noStart) {
     m.noStart = noStart;
     m.restart = monitor::RestartPolicy::parse(rec.restartPolicy);
     m.stopSignal = monitor::parseSignal(rec.stopSignal);
+    // --rm without a daemon: the monitor runs `berth rm -f ID` after the final exit. An attached
+    // run removes the container itself (and gets the exit code first), so only detached ones.
+    if (rec.autoRemove && !noStart && ::access((cfg_.binDir + "/berth").c_str(), X_OK) == 0)
+        m.exitCommand = {cfg_.binDir + "/berth", "--root", cfg_.root, "rm", "-f", rec.id};
     mkdirAll(m.runtimeRoot, 0700);
     rec.started = true;
     store_.save(rec);

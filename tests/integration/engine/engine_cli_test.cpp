@@ -133,6 +133,15 @@ TEST_F(EngineCli, RunOptionsReachTheContainer) {
     EXPECT_EQ(init.out.substr(0, init.out.find('\0')), "/sbin/docker-init");
 }
 
+TEST_F(EngineCli, DetachedRmRemovesTheContainerOnExit) {
+    auto run = berth({"run", "-d", "--rm", "busybox", "true"});
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    for (int i = 0; i < 100 && !containerDirs().empty(); ++i) usleep(50'000);
+    EXPECT_TRUE(containerDirs().empty());
+    EXPECT_EQ(berth({"ps", "-aq"}).out, "");
+    EXPECT_EQ(mountsUnderRoot(), 0);
+}
+
 TEST_F(EngineCli, LogsAndWait) {
     auto run = berth({"run", "-d", "--name", "talk", "busybox", "sh", "-c", "echo hello; echo oops >&2; exit 4"});
     ASSERT_EQ(run.exitCode, 0) << run.err;
