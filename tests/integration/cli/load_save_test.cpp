@@ -61,6 +61,9 @@ struct FixtureCase {
     const char* id;
 };
 
+// Printed in ctest's test names (instead of the struct's bytes, which change from run to run).
+[[maybe_unused]] void PrintTo(const FixtureCase& c, std::ostream* os) { *os << c.file; }
+
 class CliFixtureLoad : public ::testing::TestWithParam<FixtureCase> {};
 
 TEST_P(CliFixtureLoad, ShowsTheIdDockerGaveIt) {
