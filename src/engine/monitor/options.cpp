@@ -32,20 +32,6 @@ std::string formatDuration(int64_t ns) {
     return std::to_string(ns) + "ns";
 }
 
-struct SignalName {
-    const char* name;
-    int number;
-};
-constexpr SignalName kSignals[] = {
-    {"HUP", SIGHUP},       {"INT", SIGINT},   {"QUIT", SIGQUIT},     {"ILL", SIGILL},
-    {"TRAP", SIGTRAP},     {"ABRT", SIGABRT}, {"IOT", SIGIOT},       {"BUS", SIGBUS},
-    {"FPE", SIGFPE},       {"KILL", SIGKILL}, {"USR1", SIGUSR1},     {"SEGV", SIGSEGV},
-    {"USR2", SIGUSR2},     {"PIPE", SIGPIPE}, {"ALRM", SIGALRM},     {"TERM", SIGTERM},
-    {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},     {"STOP", SIGSTOP},
-    {"TSTP", SIGTSTP},     {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},
-    {"XCPU", SIGXCPU},     {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
-    {"WINCH", SIGWINCH},   {"IO", SIGIO},     {"PWR", SIGPWR},       {"SYS", SIGSYS},
-};
 
 }  // namespace
 
@@ -142,19 +128,6 @@ int64_t parseByteSize(const std::string& text) {
     return v * mult;
 }
 
-int parseSignal(const std::string& text) {
-    int64_t n;
-    if (parseInt64(text, n)) {
-        if (n < 1 || n >= NSIG) throw Error("invalid signal \"" + text + "\"");
-        return static_cast<int>(n);
-    }
-    std::string name = text;
-    for (auto& c : name) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
-    if (name.rfind("SIG", 0) == 0) name = name.substr(3);
-    for (const auto& s : kSignals)
-        if (name == s.name) return s.number;
-    throw Error("invalid signal \"" + text + "\"");
-}
 
 MonitorOptions MonitorOptions::parse(const std::vector<std::string>& args) {
     MonitorOptions o;

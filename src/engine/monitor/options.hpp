@@ -43,6 +43,8 @@
 // written atomically), health.json (Docker's Health object), monitor.log (monitor diagnostics).
 #pragma once
 
+#include "common/signals.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -98,6 +100,6 @@ int64_t parseDuration(const std::string& text);
 // "10m" / "1g" / "4096" (k, m, g: powers of 1024, as Docker's --log-opt max-size) → bytes.
 int64_t parseByteSize(const std::string& text);
 // "SIGTERM", "TERM", "15" → 15. Throws Error.
-int parseSignal(const std::string& text);
+using berth::parseSignal;  // common/signals.hpp
 
 }  // namespace berth::monitor

@@ -2,6 +2,8 @@
 // throws berth::Error for the message runtimeMain prints and logs.
 #pragma once
 
+#include "common/signals.hpp"
+
 #include <string>
 #include <vector>
 
@@ -43,6 +45,6 @@ void destroyContainer(const StateStore& store, const ContainerState& state);
 void runPoststart(const StateStore& store, const ContainerState& state);
 
 // "KILL", "SIGKILL", "9" → 9. Throws on an unknown name.
-int parseSignal(const std::string& s);
+using berth::parseSignal;  // common/signals.hpp
 
 }  // namespace berth::runtime::cli
