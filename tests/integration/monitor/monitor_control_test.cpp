@@ -163,8 +163,13 @@ TEST_F(MonitorTest, StopWithHandledSignalExitsCleanly) {
 }
 
 TEST_F(MonitorTest, KillRequestSignalsTheContainer) {
-    configure({"sh", "-c", "trap 'echo usr1' USR1; while :; do sleep 0.1; done"});
+    configure({"sh", "-c", "trap 'echo usr1' USR1; echo ready; while :; do sleep 0.1; done"});
     spawn();
+    // Signal only once the trap is set: before it, sh as pid 1 ignores SIGUSR1 and it is lost.
+    ASSERT_TRUE(waitFor([&] {
+        auto l = logLines(logPath());
+        return !l.empty() && l.front() == "ready\n";
+    }));
     EXPECT_EQ(monitorRequest(stateDir_, "kill USR1"), "");
     EXPECT_TRUE(waitFor([&] {
         auto l = logLines(logPath());
