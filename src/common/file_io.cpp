@@ -46,14 +46,19 @@ void writeFile(const std::string& path, std::string_view data) {
     writeAll(fd.get(), data, path);
 }
 
-void writeFileAtomic(const std::string& path, std::string_view data, unsigned mode) {
+namespace {
+
+// Writes data to a temp file beside path and renames it over path, so readers see the old or
+// the new content, never a part. durable: fsync the file before the rename and the directory
+// after it (survives a power cut); without it only a crash of this process is covered.
+void replaceViaTemp(const std::string& path, std::string_view data, unsigned mode, bool durable) {
     std::string tmp = path + ".tmp-" + std::to_string(::getpid());
     {
         UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
         if (!fd) throw SysError("open " + tmp);
         try {
             writeAll(fd.get(), data, tmp);
-            if (::fsync(fd.get()) < 0) throw SysError("fsync " + tmp);
+            if (durable && ::fsync(fd.get()) < 0) throw SysError("fsync " + tmp);
         } catch (...) {
             ::unlink(tmp.c_str());
             throw;
@@ -64,29 +69,21 @@ void writeFileAtomic(const std::string& path, std::string_view data, unsigned mo
         ::unlink(tmp.c_str());
         throw SysError("rename " + tmp + " to " + path, err);
     }
+    if (!durable) return;
     auto slash = path.rfind('/');
     std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
     UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dfd) ::fsync(dfd.get());
 }
 
+}  // namespace
+
+void writeFileAtomic(const std::string& path, std::string_view data, unsigned mode) {
+    replaceViaTemp(path, data, mode, true);
+}
+
 void writeFileReplace(const std::string& path, std::string_view data, unsigned mode) {
-    std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-    {
-        UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
-        if (!fd) throw SysError("open " + tmp);
-        try {
-            writeAll(fd.get(), data, tmp);
-        } catch (...) {
-            ::unlink(tmp.c_str());
-            throw;
-        }
-    }
-    if (::rename(tmp.c_str(), path.c_str()) < 0) {
-        int err = errno;
-        ::unlink(tmp.c_str());
-        throw SysError("rename " + tmp + " to " + path, err);
-    }
+    replaceViaTemp(path, data, mode, false);
 }
 
 void mkdirAll(const std::string& path, unsigned mode) {
