@@ -34,8 +34,9 @@ function(berth_unit_tests module)
 endfunction()
 
 # berth_integration_tests(NAME DEPS ...): root-only tests against the real kernel and binaries.
+# FIXTURES_REQUIRED f: every test of the area needs ctest fixture f (set up once around them).
 function(berth_integration_tests name)
-  cmake_parse_arguments(M "" "" "DEPS" ${ARGN})
+  cmake_parse_arguments(M "" "FIXTURES_REQUIRED" "DEPS" ${ARGN})
   file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
   if(NOT srcs)
     return()
@@ -45,7 +46,11 @@ function(berth_integration_tests name)
   target_link_options(integration_${name} PRIVATE -fno-lto)
   target_compile_definitions(integration_${name} PRIVATE BERTH_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                                           BERTH_BIN_DIR="${CMAKE_BINARY_DIR}/bin")
+  set(fixture_props)
+  if(M_FIXTURES_REQUIRED)
+    set(fixture_props FIXTURES_REQUIRED ${M_FIXTURES_REQUIRED})
+  endif()
   gtest_discover_tests(integration_${name} PROPERTIES LABELS integration RUN_SERIAL TRUE
-                       SKIP_REGULAR_EXPRESSION "  SKIPPED "
+                       SKIP_REGULAR_EXPRESSION "  SKIPPED " ${fixture_props}
                        DISCOVERY_TIMEOUT 30)
 endfunction()
