@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "engine/container/container_store.hpp"
 #include "store/image_store.hpp"
 
 namespace berth::cli {
@@ -11,6 +12,7 @@ std::string errorText(const std::exception& e) {
     const auto* err = dynamic_cast<const Error*>(&e);
     bool userFacing = dynamic_cast<const store::ImageNotFound*>(&e) ||
                       dynamic_cast<const store::ImageConflict*>(&e) ||
+                      dynamic_cast<const engine::NoSuchContainer*>(&e) ||
                       text.find("invalid reference format") != std::string::npos;
     if (err && userFacing && err->errnum() != 0) {
         std::string suffix = ": " + errnoName(err->errnum()) + " (" + strerror(err->errnum()) + ")";

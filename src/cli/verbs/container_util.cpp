@@ -46,6 +46,19 @@ int64_t ramInBytesOrMinusOne(const std::string& flag, const std::string& v) {
     return int64_t(n * it->second);
 }
 
+// A value docker parses on the client: its error reads "invalid argument "V" for "--F" flag: why".
+template <typename Parse>
+auto parseFlagValue(const std::string& flag, const std::string& value, Parse parse) {
+    try {
+        return parse(value);
+    } catch (const UsageError&) {
+        throw;
+    } catch (const Error& e) {
+        throw UsageError("invalid argument \"" + value + "\" for \"" + flag + "\" flag: " +
+                         plainMessage(e));
+    }
+}
+
 }  // namespace
 
 engine::Engine& engineFor(CliContext& ctx) {
@@ -171,11 +184,13 @@ engine::RunOptions runOptionsFrom(const Invocation& inv) {
     if (f.changed("pids-limit")) o.pidsLimit = f.getInt("pids-limit");
     o.blkioWeight = f.getInt("blkio-weight");
     o.shmSize = f.getBytes("shm-size");
-    for (auto& u : f.getList("ulimit")) o.ulimits.push_back(engine::parseUlimit(u));
+    for (auto& u : f.getList("ulimit"))
+        o.ulimits.push_back(parseFlagValue("--ulimit", u, engine::parseUlimit));
     o.capAdd = f.getList("cap-add");
     o.capDrop = f.getList("cap-drop");
     o.securityOpts = f.getList("security-opt");
-    for (auto& d : f.getList("device")) o.devices.push_back(engine::parseDevice(d));
+    for (auto& d : f.getList("device"))
+        o.devices.push_back(parseFlagValue("--device", d, engine::parseDevice));
     for (auto& v : f.getList("volume")) o.mounts.push_back(engine::parseVolumeFlag(v));
     for (auto& m : f.getList("mount")) o.mounts.push_back(engine::parseMountFlag(m));
     for (auto& t : f.getList("tmpfs")) o.mounts.push_back(engine::parseTmpfsFlag(t));

@@ -46,7 +46,22 @@ CommandPtr makeStartCommand() {
             auto rec = eng.containers().get(inv.args[0]);
             return eng.runAttached(rec, STDOUT_FILENO, STDERR_FILENO);
         }
-        return forEach(inv, true, [&](const std::string& a) { eng.start(a); });
+        std::vector<std::string> failed;
+        try {
+            return forEach(inv, true, [&](const std::string& a) {
+                try {
+                    eng.start(a);
+                } catch (const Error&) {
+                    failed.push_back(a);
+                    throw;
+                }
+            });
+        } catch (const StatusError& e) {
+            // docker start ends its per-container errors with the list of what failed.
+            std::string names;
+            for (auto& f : failed) names += (names.empty() ? "" : ", ") + f;
+            throw StatusError(1, std::string(e.what()) + "\nError: failed to start containers: " + names);
+        }
     };
     return c;
 }
@@ -70,7 +85,13 @@ CommandPtr makeKillCommand() {
     c->run = [](Invocation& inv) {
         auto& eng = engineFor(inv.ctx);
         std::string sig = inv.flags.getString("signal");
-        return forEach(inv, true, [&](const std::string& a) { eng.kill(a, sig.empty() ? "KILL" : sig); });
+        return forEach(inv, true, [&](const std::string& a) {
+            try {
+                eng.kill(a, sig.empty() ? "KILL" : sig);
+            } catch (const Error& e) {
+                throw Error("Cannot kill container: " + a + ": " + plainMessage(e));
+            }
+        });
     };
     return c;
 }

@@ -20,7 +20,8 @@ engine::ContainerRecord createFor(Invocation& inv, const engine::RunOptions& o) 
         inv.ctx.err() << "Unable to find image '" << ref << "' locally\n";
         throwRunError(inv.commandPath, plainMessage(e));
     } catch (const Error& e) {
-        throwRunError(inv.commandPath, plainMessage(e));
+        // What dockerd would refuse: docker prints the daemon's answer with this prefix.
+        throwRunError(inv.commandPath, "Error response from daemon: " + plainMessage(e));
     }
 }
 
@@ -60,12 +61,14 @@ int runRun(Invocation& inv) {
         if (o.autoRemove) try { eng.remove(rec.id, true); } catch (...) {}
         // docker: a container that could not start → 125; 127 when the command is missing,
         // 126 when it cannot be executed.
-        std::string msg = plainMessage(e);
+        std::string msg = "Error response from daemon: " + plainMessage(e);
         int status = 125;
         if (msg.find("executable file not found") != std::string::npos ||
-            msg.find("no such file or directory") != std::string::npos)
+            msg.find("no such file or directory") != std::string::npos ||
+            msg.find("No such file or directory") != std::string::npos)
             status = 127;
-        else if (msg.find("permission denied") != std::string::npos)
+        else if (msg.find("permission denied") != std::string::npos ||
+                 msg.find("Permission denied") != std::string::npos)
             status = 126;
         if (status != 125) {
             std::string m = msg;

@@ -192,8 +192,13 @@ std::vector<std::string> Engine::cleanupLeftovers() {
 ContainerRecord Engine::create(const RunOptions& o) {
     validateRunOptions(o);
     if (!o.restart.empty() && o.restart != "no") {
-        // The monitor's parser has the accepted forms and their texts.
-        monitor::RestartPolicy::parse(o.restart);
+        // The monitor's parser has the accepted forms; an unknown name reads as Docker's.
+        try {
+            monitor::RestartPolicy::parse(o.restart);
+        } catch (const Error&) {
+            if (o.restart.rfind("on-failure", 0) == 0) throw;
+            throw Error("invalid restart policy '" + o.restart + "'");
+        }
     }
     if (!o.stopSignal.empty()) monitor::parseSignal(o.stopSignal);
     std::string requestedName = o.name.empty() ? "" : validateContainerName(o.name);

@@ -137,9 +137,13 @@ Ulimit parseUlimit(const std::string& text) {
     if (rlimitResource(u.name) < 0) throw Error("invalid ulimit type: " + u.name);
     auto vals = split(text.substr(eq + 1), ':');
     if (vals.size() > 2) throw Error("too many limit value arguments - " + text.substr(eq + 1) + ", can only have up to two, `soft[:hard]`");
-    u.soft = parseInt(vals[0], "invalid ulimit soft value: " + vals[0]);
+    // Go's strconv text, as docker prints it.
+    auto number = [](const std::string& v) {
+        return parseInt(v, "strconv.ParseInt: parsing \"" + v + "\": invalid syntax");
+    };
+    u.soft = number(vals[0]);
     u.hard = u.soft;
-    if (vals.size() == 2) u.hard = parseInt(vals[1], "invalid ulimit hard value: " + vals[1]);
+    if (vals.size() == 2) u.hard = number(vals[1]);
     if (u.soft > u.hard)
         throw Error("ulimit soft limit must be less than or equal to hard limit: " +
                     std::to_string(u.soft) + " > " + std::to_string(u.hard));
