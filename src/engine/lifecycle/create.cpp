@@ -238,6 +238,9 @@ ContainerRecord Engine::create(const RunOptions& o) {
     layout.upperDir = dir + "/upper";
     layout.workDir = dir + "/work";
     layout.mergedDir = dir + "/rootfs";
+    // --rm: the upper is deleted with the container, so skip overlay's syncs (its unmount
+    // would sync the whole filesystem holding the state root); what podman does for --rm.
+    layout.volatileUpper = o.autoRemove;
     if (layout.lowerDirs.empty()) {
         // An image without layers: an empty lower keeps overlay happy.
         mkdirAll(dir + "/empty");

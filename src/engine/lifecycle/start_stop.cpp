@@ -60,6 +60,13 @@ void Engine::ensureRootfsMounted(const ContainerRecord& rec) const {
     layout.upperDir = dir + "/upper";
     layout.workDir = dir + "/work";
     layout.mergedDir = dir + "/rootfs";
+    if (rec.autoRemove) {
+        // Mounted volatile by create (see there): the kernel leaves work/work/incompat/volatile
+        // behind and refuses a second mount while it exists. The upper of a --rm container is
+        // scratch, so mount it again (volatile) rather than fail.
+        layout.volatileUpper = true;
+        removeAll(dir + "/work/work/incompat");
+    }
     store::OverlaySnapshot::mount(layout).release();
 }
 

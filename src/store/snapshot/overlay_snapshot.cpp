@@ -47,6 +47,8 @@ bool mountWithNewApi(const OverlayLayout& l) {
     if (!l.upperDir.empty()) {
         setString(fs.get(), "upperdir", l.upperDir);
         setString(fs.get(), "workdir", l.workDir);
+        if (l.volatileUpper && ::fsconfig(fs.get(), FSCONFIG_SET_FLAG, "volatile", nullptr, 0) < 0)
+            throw SysError("overlay option volatile for " + l.mergedDir);
     }
     // index=off: layers are shared by many overlays at once; the inode index would tie a
     // lower to the first upper that used it (as Docker's overlay2 does).
@@ -74,6 +76,7 @@ std::string legacyOverlayOptions(const OverlayLayout& l) {
         checkLegacySafe(l.upperDir);
         checkLegacySafe(l.workDir);
         opts += ",upperdir=" + l.upperDir + ",workdir=" + l.workDir;
+        if (l.volatileUpper) opts += ",volatile";
     }
     return opts + ",index=off";
 }
