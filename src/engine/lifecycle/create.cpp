@@ -8,6 +8,7 @@
 #include "common/strings.hpp"
 #include "engine/container/container_ids.hpp"
 #include "engine/engine.hpp"
+#include "engine/events/journal.hpp"
 #include "engine/monitor/options.hpp"
 #include "engine/spec/spec_builder.hpp"
 #include "store/image_store.hpp"
@@ -279,6 +280,7 @@ ContainerRecord Engine::create(const RunOptions& o) {
     rec.hostConfig = hostConfigJson(o, runtimeName);
     rec.mounts = mountsJson(o);
     store_.save(rec);  // the container exists from here on
+    events::recordContainer(*this, rec, "create");
     rollback.commit();
     return rec;
 }

@@ -7,6 +7,8 @@
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "engine/engine.hpp"
+#include "engine/events/journal.hpp"
+#include "engine/events/monitor_import.hpp"
 #include "engine/monitor/client.hpp"
 #include "store/snapshot/overlay_snapshot.hpp"
 
@@ -51,6 +53,7 @@ void Engine::remove(const std::string& idOrName, bool force, bool /*volumes*/) {
         if (!force)
             throw Error("cannot remove container \"/" + rec.name +
                         "\": container is running: stop the container before removing or force remove");
+        events::recordContainer(*this, rec, "kill", {{"signal", "9"}});
         try {
             monitor::monitorRequest(monitorDir(rec.id), "stop 9 0", 30);
         } catch (const Error&) {
@@ -62,8 +65,10 @@ void Engine::remove(const std::string& idOrName, bool force, bool /*volumes*/) {
         throw Error("cannot remove container \"/" + rec.name + "\": its monitor does not exit");
     deleteRuntimeState(rec);
     store::unmountOverlay(store_.dir(rec.id) + "/rootfs");
+    events::importMonitorEvents(*this, rec);  // its die, before the monitor dir goes
     UniqueFd lock = store_.lock();
     store_.remove(rec.id);
+    events::recordContainer(*this, rec, "destroy");
 }
 
 }  // namespace berth::engine

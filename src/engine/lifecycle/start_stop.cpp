@@ -13,6 +13,8 @@
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "engine/engine.hpp"
+#include "engine/events/journal.hpp"
+#include "engine/events/monitor_import.hpp"
 #include "engine/monitor/client.hpp"
 #include "engine/monitor/options.hpp"
 #include "store/snapshot/overlay_snapshot.hpp"
@@ -77,6 +79,7 @@ void Engine::start(const std::string& idOrName, bool noStart) {
     ensureRootfsMounted(rec);
     deleteRuntimeState(rec);  // a previous run's runtime state (the monitor deletes it normally)
     std::string mdir = monitorDir(rec.id);
+    events::importMonitorEvents(*this, rec);  // the last run's die: its file goes now
     removeAll(mdir);
 
     monitor::MonitorOptions m;
@@ -99,10 +102,13 @@ void Engine::start(const std::string& idOrName, bool noStart) {
     rec.started = true;
     store_.save(rec);
     monitor::spawnMonitor(cfg_.binDir + "/berth-monitor", std::move(m));
+    // With noStart the container runs only at startMonitored(): "start" is recorded there.
+    if (!noStart) events::recordContainer(*this, rec, "start");
 }
 
 void Engine::startMonitored(const ContainerRecord& rec) {
     monitor::monitorRequest(monitorDir(rec.id), "start");
+    events::recordContainer(*this, rec, "start");
 }
 
 int Engine::stop(const std::string& idOrName, std::optional<int> timeoutSeconds) {
@@ -111,16 +117,24 @@ int Engine::stop(const std::string& idOrName, std::optional<int> timeoutSeconds)
     if (!st.running && !st.restarting) return st.exitCode;
     int timeout = timeoutSeconds.value_or(rec.stopTimeout);
     int sig = monitor::parseSignal(rec.stopSignal);
+    events::recordContainer(*this, rec, "kill", {{"signal", std::to_string(sig)}});
     std::string reply;
+    // docker: kill (signal), die, stop; the die comes from the monitor's file.
+    auto recordStop = [&] {
+        events::importMonitorEvents(*this, rec);
+        events::recordContainer(*this, rec, "stop");
+    };
     try {
         reply = monitor::monitorRequest(monitorDir(rec.id),
                                         "stop " + std::to_string(sig) + " " + std::to_string(timeout),
                                         timeout + 30);
     } catch (const SysError&) {
         // The monitor went away meanwhile: the container stopped.
+        recordStop();
         return state(rec).exitCode;
     }
     waitMonitorGone(rec, 5000);
+    recordStop();
     try {
         return std::stoi(reply);
     } catch (...) {
@@ -134,6 +148,7 @@ void Engine::kill(const std::string& idOrName, const std::string& signal) {
     auto st = state(rec);
     if (!st.running && !st.restarting)
         throw Error("cannot kill container: " + idOrName + ": container " + rec.id + " is not running");
+    events::recordContainer(*this, rec, "kill", {{"signal", std::to_string(sig)}});
     monitor::monitorRequest(monitorDir(rec.id), "kill " + std::to_string(sig));
 }
 
@@ -198,6 +213,7 @@ int Engine::runAttached(const ContainerRecord& rec, int outFd, int errFd, int in
     start(rec.id, /*noStart=*/true);
     std::string mdir = monitorDir(rec.id);
     UniqueFd conn = monitor::monitorAttach(mdir, withStdin, true, true, /*stdinOnce=*/withStdin);
+    events::recordContainer(*this, rec, "attach");
     std::optional<RawTerminal> raw;
     if (tty && withStdin && ::isatty(inFd)) {
         raw.emplace(inFd);

@@ -12,6 +12,7 @@
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "engine/monitor/event_file.hpp"
 #include "engine/monitor/json_out.hpp"
 #include "engine/monitor/monitor_internal.hpp"
 #include "engine/monitor/process.hpp"
@@ -268,6 +269,10 @@ void Monitor::onContainerExit(int waitStatus) {
     deleteContainer();
     bool restart = shouldRestart(exitCode_, finishedAtNs_ - startedAtNs_);
     writeExitRecord(!restart);
+    // Docker's "die" event (the engine imports it into the journal): exitCode, execDuration (s).
+    appendMonitorEvent(opts_.stateDir, "die",
+                       {{"exitCode", std::to_string(exitCode_)},
+                        {"execDuration", std::to_string((finishedAtNs_ - startedAtNs_) / 1'000'000'000)}});
     if (restart) {
         ++restartCount_;
         status_ = Status::Restarting;

@@ -10,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "engine/monitor/event_file.hpp"
 #include "engine/monitor/json_out.hpp"
 #include "engine/monitor/monitor.hpp"
 #include "engine/monitor/monitor_internal.hpp"
@@ -246,6 +247,8 @@ void Monitor::onExecExit(ExecSession& s, int waitStatus) {
     } catch (const Error& e) {
         diag(std::string("writing exec record: ") + e.what());
     }
+    appendMonitorEvent(opts_.stateDir, "exec_die",
+                       {{"execPid", std::to_string(s.pid)}, {"exitCode", std::to_string(exitCode)}});
     if (Client* c = s.clientId ? findClient(s.clientId) : nullptr) {
         c->closeWhenFlushed = true;
         c->execSession = 0;

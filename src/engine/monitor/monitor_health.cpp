@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "engine/monitor/event_file.hpp"
 #include "engine/monitor/monitor.hpp"
 #include "engine/monitor/monitor_internal.hpp"
 #include "engine/monitor/process.hpp"
@@ -106,7 +107,10 @@ void Monitor::onHealthExit(int waitStatus) {
     } catch (const Error& e) {
         diag(std::string("writing health.json: ") + e.what());
     }
-    if (health_.status() != before) writeState();
+    if (health_.status() != before) {
+        writeState();
+        appendMonitorEvent(opts_.stateDir, std::string("health_status: ") + health_.statusName(), {});
+    }
     armHealthTimer(opts_.health.intervalNs);
 }
 
