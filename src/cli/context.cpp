@@ -18,7 +18,7 @@ bool CliContext::stdoutIsTerminal() const {
 }
 
 std::vector<std::string> CliContext::containersUsingImage(const std::string& imageId) {
-    // The engine's container records (containers/<id>/container.json) under this root.
+    // The engine's container records (berth.db) under this root.
     std::vector<std::string> ids;
     for (auto& rec : engine::ContainerStore(root).list())
         if (rec.imageId == imageId) ids.push_back(rec.id);

@@ -2,8 +2,9 @@
 // Daemonless: every call works directly on the state root; each running container has its own
 // berth-monitor (src/engine/monitor), which keeps it alive when the caller exits.
 //
-//   create  validate options (nothing is written before that) → resolve the image → under the
-//           containers lock: name, ID, dir, overlay snapshot, config.json, record (last)
+//   create  validate options (nothing is written before that) → resolve the image → reserve
+//           ID + name (a "creating" row in berth.db) → dir, overlay snapshot, config.json → the
+//           row becomes ready (container_store.hpp says what a crash leaves at each step)
 //   start   berth-monitor → `<runtime> create/start`; returns once the container runs
 //   stop / kill / wait / remove / inspect / list
 #pragma once
@@ -99,10 +100,12 @@ class Engine {
     int runAttached(const ContainerRecord& rec, int outFd, int errFd, int inFd = -1,
                     bool sigProxy = false);
 
-    // Removes what a killed create/remove left (container dirs without a record: their overlay
-    // mount and files); create runs it under the containers lock. Returns the IDs cleaned.
-    // (The start of `berth system check`.)
+    // Removes what killed creates left (dirs without a row, "creating" rows whose process is
+    // gone: their mounts, files and row). Returns the IDs cleaned. `berth system check`
+    // (src/engine/check) does this and the rest.
     std::vector<std::string> cleanupLeftovers();
+    // Unmounts everything under containers/<id>/, removes the dir, then the row (if any).
+    void discardLeftover(const std::string& id);
 
     ContainerState state(const ContainerRecord& rec) const;
     nlohmann::json inspect(const std::string& idOrName) const;
@@ -117,7 +120,7 @@ class Engine {
 
   private:
     void ensureRootfsMounted(const ContainerRecord& rec) const;
-    std::vector<std::string> cleanupLeftoversLocked();
+    void reserveName(ContainerRecord& rec, bool generated);
     void deleteRuntimeState(const ContainerRecord& rec) const;
     void waitMonitorGone(const ContainerRecord& rec, int timeoutMs) const;
 

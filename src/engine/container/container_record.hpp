@@ -1,9 +1,9 @@
-// One container as the engine keeps it: containers/<id>/container.json, written temp + fsync +
-// rename (a crash leaves the old or the new record, never half of one). Config and HostConfig
-// are kept in Docker's inspect shape so inspect, ps and the API serve them as they are.
+// One container as the engine keeps it: a row of the containers table in <root>/berth.db (see
+// container_store.hpp; each write is one SQLite transaction, so a crash leaves the old or the new
+// record, never half of one). Config and HostConfig are kept in Docker's inspect shape so
+// inspect, ps and the API serve them as they are.
 //
 // Layout of containers/<id>/:
-//   container.json   this record (written LAST at create: a dir without it is a crash leftover)
 //   config.json      the OCI bundle's config (root.path → rootfs/)
 //   rootfs/ upper/ work/   the overlay snapshot over the image's layer dirs
 //   hostname hosts resolv.conf   bind-mounted into the container

@@ -8,12 +8,146 @@
 #include <algorithm>
 
 #include "common/file_io.hpp"
+#include "engine/container/sqlite_db.hpp"
+#include "engine/monitor/monitor.hpp"
 
 namespace berth::engine {
+
+namespace {
+
+using Stmt = SqliteDb::Stmt;
+
+// phase: creating | ready | removing. owner_*: the process doing the create/remove (pid and
+// its start time, so a reused pid is not mistaken for it).
+constexpr const char* kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS containers(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_ns INTEGER NOT NULL DEFAULT 0,
+  image_id TEXT NOT NULL DEFAULT '',
+  phase TEXT NOT NULL DEFAULT 'ready' CHECK(phase IN ('creating','ready','removing')),
+  owner_pid INTEGER NOT NULL DEFAULT 0,
+  owner_start INTEGER NOT NULL DEFAULT 0,
+  record TEXT NOT NULL DEFAULT '{}');
+CREATE INDEX IF NOT EXISTS containers_created ON containers(created_ns);
+CREATE TABLE IF NOT EXISTS engine_meta(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL);
+)SQL";
+
+
+RecordPhase phaseFrom(const std::string& s) {
+    if (s == "creating") return RecordPhase::Creating;
+    if (s == "removing") return RecordPhase::Removing;
+    return RecordPhase::Ready;
+}
+
+RecordEntry entryFrom(const Stmt& s) {
+    RecordEntry e;
+    auto doc = nlohmann::json::parse(s.text(6), nullptr, false);
+    if (doc.is_object() && doc.contains("Id")) {
+        try {
+            e.rec = ContainerRecord::fromJson(doc);
+        } catch (const std::exception&) {
+        }
+    }
+    // The columns are authoritative for what the DB keeps unique.
+    e.rec.id = s.text(0);
+    e.rec.name = s.text(1);
+    e.rec.createdNs = s.i64(2);
+    e.phase = phaseFrom(s.text(3));
+    e.ownerPid = static_cast<pid_t>(s.i64(4));
+    e.ownerStart = static_cast<uint64_t>(s.i64(5));
+    return e;
+}
+
+uint64_t selfStart() {
+    // Cached per pid: a forked child is another owner.
+    static pid_t cachedPid = 0;
+    static uint64_t cachedStart = 0;
+    if (cachedPid != ::getpid()) {
+        cachedStart = monitor::processStartTime(::getpid());
+        cachedPid = ::getpid();
+    }
+    return cachedStart;
+}
+
+bool isContainerId(const std::string& s) {
+    return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+std::string stripSlash(const std::string& name) {
+    return !name.empty() && name[0] == '/' ? name.substr(1) : name;
+}
+
+// The row holding `name` (any phase), if any.
+std::optional<RecordEntry> holderOf(SqliteDb& db, const std::string& name) {
+    Stmt s(db, "SELECT id, name, created_ns, phase, owner_pid, owner_start, record FROM containers"
+               " WHERE name=?");
+    if (!s.bind(1, name).step()) return std::nullopt;
+    return entryFrom(s);
+}
+
+}  // namespace
+
+const char* recordPhaseName(RecordPhase p) {
+    switch (p) {
+    case RecordPhase::Creating: return "creating";
+    case RecordPhase::Removing: return "removing";
+    default: return "ready";
+    }
+}
+
+bool RecordEntry::ownerAlive() const {
+    if (ownerPid <= 0) return false;
+    char state = 0;
+    uint64_t start = monitor::processStartTime(ownerPid, &state);
+    return start != 0 && start == ownerStart && state != 'Z' && state != 'X';
+}
 
 ContainerStore::ContainerStore(std::string root)
     : root_(std::move(root)), containersDir_(root_ + "/containers") {
     mkdirAll(containersDir_, 0710);
+    db_ = std::make_shared<SqliteDb>(root_ + "/berth.db");
+    bool ready = false;
+    db_->read([&] {
+        Stmt s(*db_, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='engine_meta'");
+        ready = s.step();
+    });
+    if (!ready) {
+        withContext("create the containers table in " + root_ + "/berth.db",
+                    [&] { db_->write([&] { db_->exec(kSchema); }); });
+        importJsonRecords();
+    }
+}
+
+ContainerStore::~ContainerStore() = default;
+
+void ContainerStore::importJsonRecords() const {
+    // Once per database: containers/<id>/container.json from before the records moved here.
+    std::vector<std::string> imported;
+    db_->write([&] {
+        Stmt done(*db_, "SELECT 1 FROM engine_meta WHERE key='json_records_imported'");
+        if (done.step()) return;
+        for (auto& id : dirIds()) {
+            std::string path = dir(id) + "/container.json";
+            ContainerRecord r;
+            try {
+                r = ContainerRecord::fromJson(nlohmann::json::parse(readFile(path)));
+            } catch (const std::exception&) {
+                continue;  // no record: a crash leftover, system check's business
+            }
+            Stmt ins(*db_,
+                     "INSERT OR IGNORE INTO containers(id, name, created_ns, image_id, phase, record)"
+                     " VALUES(?,?,?,?,'ready',?)");
+            ins.bind(1, r.id).bind(2, r.name).bind(3, r.createdNs).bind(4, r.imageId);
+            ins.bind(5, r.toJson().dump()).step();
+            imported.push_back(path);
+        }
+        Stmt mark(*db_, "INSERT INTO engine_meta(key, value) VALUES('json_records_imported', '1')");
+        mark.step();
+    });
+    for (auto& p : imported) ::unlink(p.c_str());
 }
 
 UniqueFd ContainerStore::lock() const {
@@ -27,59 +161,66 @@ UniqueFd ContainerStore::lock() const {
 
 std::vector<ContainerRecord> ContainerStore::list() const {
     std::vector<ContainerRecord> out;
-    DIR* d = ::opendir(containersDir_.c_str());
-    if (!d) throw SysError("open " + containersDir_);
-    while (auto* e = ::readdir(d)) {
-        std::string name = e->d_name;
-        if (name.size() != 64) continue;
-        std::string path = containersDir_ + "/" + name + "/container.json";
-        try {
-            out.push_back(ContainerRecord::fromJson(nlohmann::json::parse(readFile(path))));
-        } catch (const std::exception&) {
-            // No record (a create that crashed, a remove in progress): not a container.
-        }
-    }
-    ::closedir(d);
-    std::sort(out.begin(), out.end(), [](const ContainerRecord& a, const ContainerRecord& b) {
-        return a.createdNs < b.createdNs;
+    db_->read([&] {
+        Stmt s(*db_, "SELECT id, name, created_ns, phase, owner_pid, owner_start, record"
+                     " FROM containers WHERE phase!='creating' ORDER BY created_ns, id");
+        while (s.step()) out.push_back(entryFrom(s).rec);
     });
     return out;
 }
 
-std::vector<std::string> ContainerStore::leftoverIds() const {
-    std::vector<std::string> out;
-    DIR* d = ::opendir(containersDir_.c_str());
-    if (!d) throw SysError("open " + containersDir_);
-    while (auto* e = ::readdir(d)) {
-        std::string name = e->d_name;
-        if (name.size() != 64) continue;
-        if (!pathExists(containersDir_ + "/" + name + "/container.json")) out.push_back(name);
-    }
-    ::closedir(d);
+std::vector<RecordEntry> ContainerStore::entries() const {
+    std::vector<RecordEntry> out;
+    db_->read([&] {
+        Stmt s(*db_, "SELECT id, name, created_ns, phase, owner_pid, owner_start, record"
+                     " FROM containers ORDER BY created_ns, id");
+        while (s.step()) out.push_back(entryFrom(s));
+    });
     return out;
 }
 
-std::optional<ContainerRecord> ContainerStore::byName(const std::string& nameIn) const {
-    std::string name = !nameIn.empty() && nameIn[0] == '/' ? nameIn.substr(1) : nameIn;
-    for (auto& r : list())
-        if (r.name == name) return r;
-    return std::nullopt;
+std::optional<RecordEntry> ContainerStore::entry(const std::string& id) const {
+    std::optional<RecordEntry> out;
+    Stmt s(*db_, "SELECT id, name, created_ns, phase, owner_pid, owner_start, record"
+                 " FROM containers WHERE id=?");
+    if (s.bind(1, id).step()) out = entryFrom(s);
+    return out;
+}
+
+std::optional<ContainerRecord> ContainerStore::byName(const std::string& name) const {
+    auto e = holderOf(*db_, stripSlash(name));
+    if (!e) return std::nullopt;
+    return e->rec;
 }
 
 std::optional<ContainerRecord> ContainerStore::find(const std::string& key) const {
     if (key.empty()) return std::nullopt;
-    auto all = list();
-    for (auto& r : all)
-        if (r.id == key) return r;
-    std::string name = key[0] == '/' ? key.substr(1) : key;
-    for (auto& r : all)
-        if (r.name == name) return r;
     std::optional<ContainerRecord> match;
-    for (auto& r : all)
-        if (r.id.compare(0, key.size(), key) == 0) {
-            if (match) throw Error("Multiple IDs found with provided prefix: " + key);
-            match = r;
+    db_->read([&] {
+        {
+            Stmt s(*db_, "SELECT id, name, created_ns, phase, owner_pid, owner_start, record"
+                         " FROM containers WHERE phase!='creating' AND id=?");
+            if (s.bind(1, key).step()) {
+                match = entryFrom(s).rec;
+                return;
+            }
         }
+        {
+            Stmt s(*db_, "SELECT id, name, created_ns, phase, owner_pid, owner_start, record"
+                         " FROM containers WHERE phase!='creating' AND name=?");
+            if (s.bind(1, stripSlash(key)).step()) {
+                match = entryFrom(s).rec;
+                return;
+            }
+        }
+        Stmt s(*db_, "SELECT id, name, created_ns, phase, owner_pid, owner_start, record"
+                     " FROM containers WHERE phase!='creating' AND substr(id, 1, ?)=? LIMIT 2");
+        s.bind(1, static_cast<int64_t>(key.size())).bind(2, key);
+        if (s.step()) {
+            match = entryFrom(s).rec;
+            if (s.step()) throw Error("Multiple IDs found with provided prefix: " + key);
+        }
+    });
     return match;
 }
 
@@ -89,14 +230,87 @@ ContainerRecord ContainerStore::get(const std::string& key) const {
     return *r;
 }
 
+void ContainerStore::reserve(const ContainerRecord& rec) const {
+    db_->write([&] {
+        if (auto other = holderOf(*db_, rec.name)) throw NameConflict(rec.name, other->rec.id);
+        Stmt s(*db_,
+               "INSERT INTO containers(id, name, created_ns, image_id, phase, owner_pid, owner_start,"
+               " record) VALUES(?,?,?,?,'creating',?,?,?)");
+        s.bind(1, rec.id).bind(2, rec.name).bind(3, rec.createdNs).bind(4, rec.imageId);
+        s.bind(5, int64_t(::getpid())).bind(6, int64_t(selfStart())).bind(7, rec.toJson().dump());
+        withContext("reserve container " + rec.id, [&] { s.step(); });
+    });
+}
+
 void ContainerStore::save(const ContainerRecord& rec) const {
-    writeFileAtomic(dir(rec.id) + "/container.json", rec.toJson().dump(), 0600);
+    db_->write([&] {
+        if (auto other = holderOf(*db_, rec.name); other && other->rec.id != rec.id)
+            throw NameConflict(rec.name, other->rec.id);
+        Stmt up(*db_,
+                "UPDATE containers SET name=?, created_ns=?, image_id=?, record=?,"
+                " phase=CASE phase WHEN 'creating' THEN 'ready' ELSE phase END,"
+                " owner_pid=CASE phase WHEN 'creating' THEN 0 ELSE owner_pid END,"
+                " owner_start=CASE phase WHEN 'creating' THEN 0 ELSE owner_start END"
+                " WHERE id=?");
+        up.bind(1, rec.name).bind(2, rec.createdNs).bind(3, rec.imageId);
+        up.bind(4, rec.toJson().dump()).bind(5, rec.id).step();
+        if (sqlite3_changes(db_->handle()) > 0) return;
+        Stmt ins(*db_,
+                 "INSERT INTO containers(id, name, created_ns, image_id, phase, record)"
+                 " VALUES(?,?,?,?,'ready',?)");
+        ins.bind(1, rec.id).bind(2, rec.name).bind(3, rec.createdNs).bind(4, rec.imageId);
+        ins.bind(5, rec.toJson().dump()).step();
+    });
+}
+
+void ContainerStore::markRemoving(const std::string& id) const {
+    db_->write([&] {
+        auto e = entry(id);
+        if (!e) throw NoSuchContainer(id);
+        if (e->phase == RecordPhase::Removing && e->ownerAlive() && e->ownerPid != ::getpid())
+            throw Error("removal of container " + e->rec.name + " is already in progress", EBUSY);
+        Stmt s(*db_, "UPDATE containers SET phase='removing', owner_pid=?, owner_start=? WHERE id=?");
+        s.bind(1, int64_t(::getpid())).bind(2, int64_t(selfStart())).bind(3, id).step();
+    });
 }
 
 void ContainerStore::remove(const std::string& id) const {
-    std::string rec = dir(id) + "/container.json";
-    if (::unlink(rec.c_str()) != 0 && errno != ENOENT) throw SysError("remove " + rec);
     removeAll(dir(id));
+    forget(id);
+}
+
+void ContainerStore::forget(const std::string& id) const {
+    db_->write([&] {
+        Stmt s(*db_, "DELETE FROM containers WHERE id=?");
+        s.bind(1, id).step();
+    });
+}
+
+std::vector<std::string> ContainerStore::dirIds() const {
+    std::vector<std::string> out;
+    DIR* d = ::opendir(containersDir_.c_str());
+    if (!d) throw SysError("open " + containersDir_);
+    while (auto* e = ::readdir(d))
+        if (isContainerId(e->d_name)) out.push_back(e->d_name);
+    ::closedir(d);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<std::string> ContainerStore::leftoverIds() const {
+    std::vector<std::string> out;
+    std::vector<std::string> dirs = dirIds();
+    auto rows = entries();
+    for (auto& id : dirs) {
+        bool hasRow = std::any_of(rows.begin(), rows.end(),
+                                  [&](const RecordEntry& e) { return e.rec.id == id; });
+        if (!hasRow) out.push_back(id);
+    }
+    for (auto& e : rows)
+        if (e.phase == RecordPhase::Creating && !e.ownerAlive()) out.push_back(e.rec.id);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
 }
 
 }  // namespace berth::engine

@@ -7,6 +7,7 @@
 #include "common/file_io.hpp"
 #include "common/strings.hpp"
 #include "engine/container/container_ids.hpp"
+#include "engine/container/container_mounts.hpp"
 #include "engine/engine.hpp"
 #include "engine/events/journal.hpp"
 #include "engine/monitor/options.hpp"
@@ -151,43 +152,63 @@ json mountsJson(const RunOptions& o) {
     return out;
 }
 
-// Undoes a half-made container when create fails after its dir exists.
+// Undoes a half-made container when create fails after its row was reserved.
 class CreateRollback {
   public:
-    explicit CreateRollback(std::string dir) : dir_(std::move(dir)) {}
+    CreateRollback(const ContainerStore& store, std::string id) : store_(store), id_(std::move(id)) {}
     ~CreateRollback() {
-        if (dir_.empty()) return;
+        if (id_.empty()) return;
         try {
-            store::unmountOverlay(dir_ + "/rootfs");
-            removeAll(dir_);
+            unmountAllUnder(store_.dir(id_));
+            store_.remove(id_);
         } catch (...) {
         }
     }
-    void commit() { dir_.clear(); }
+    void commit() { id_.clear(); }
 
   private:
-    std::string dir_;
+    const ContainerStore& store_;
+    std::string id_;
 };
 
 }  // namespace
 
-std::vector<std::string> Engine::cleanupLeftoversLocked() {
+void Engine::discardLeftover(const std::string& id) {
+    unmountAllUnder(store_.dir(id));
+    store_.remove(id);
+}
+
+std::vector<std::string> Engine::cleanupLeftovers() {
     std::vector<std::string> cleaned;
     for (auto& id : store_.leftoverIds()) {
         try {
-            store::unmountOverlay(store_.dir(id) + "/rootfs");
-            removeAll(store_.dir(id));
+            discardLeftover(id);
             cleaned.push_back(id);
         } catch (const Error&) {
-            // still busy: the next create tries again
+            // still busy: the next check tries again
         }
     }
     return cleaned;
 }
 
-std::vector<std::string> Engine::cleanupLeftovers() {
-    UniqueFd lock = store_.lock();
-    return cleanupLeftoversLocked();
+// Takes rec.id and rec.name in the DB. A name held by a create that was killed midway is taken
+// over (its half-made container is discarded first).
+void Engine::reserveName(ContainerRecord& rec, bool generated) {
+    for (int attempt = 0;; ++attempt) {
+        if (generated) rec.name = generateContainerName(attempt > 5 ? attempt : 0);
+        try {
+            store_.reserve(rec);
+            return;
+        } catch (const NameConflict& e) {
+            auto holder = store_.entry(e.otherId());
+            bool stale = holder && holder->phase == RecordPhase::Creating && !holder->ownerAlive();
+            if (stale) {
+                discardLeftover(holder->rec.id);
+                continue;
+            }
+            if (!generated || attempt > 20) throw;
+        }
+    }
 }
 
 ContainerRecord Engine::create(const RunOptions& o) {
@@ -213,26 +234,16 @@ ContainerRecord Engine::create(const RunOptions& o) {
     ResolvedImage image = images_.resolve(o.image);
     json imageCfg = image.config.is_object() && image.config.contains("config") ? image.config["config"] : json::object();
 
-    UniqueFd lock = store_.lock();
-    cleanupLeftoversLocked();
-    std::string name = requestedName;
-    if (!name.empty()) {
-        if (auto other = store_.byName(name))
-            throw Error("Conflict. The container name \"/" + name + "\" is already in use by container \"" +
-                        other->id + "\". You have to remove (or rename) that container to be able to reuse that name.",
-                        EEXIST);
-    } else {
-        for (int i = 0;; ++i) {
-            name = generateContainerName(i > 5 ? i : 0);
-            if (!store_.byName(name)) break;
-        }
-    }
     ContainerRecord rec;
     rec.id = generateContainerId();
-    rec.name = name;
+    rec.name = requestedName;
+    rec.created = rfc3339NanoNow(&rec.createdNs);
+    rec.imageId = image.id;
+    rec.imageRef = o.image;
+    reserveName(rec, requestedName.empty());  // the row is "creating" from here on
+    CreateRollback rollback(store_, rec.id);
     std::string dir = store_.dir(rec.id);
     if (::mkdir(dir.c_str(), 0710) != 0) throw SysError("create " + dir);
-    CreateRollback rollback(dir);
 
     store::OverlayLayout layout;
     layout.lowerDirs = image.layerDirs;
@@ -260,13 +271,10 @@ ContainerRecord Engine::create(const RunOptions& o) {
     in.containerDir = dir;
     in.initPath = initPath;
     BuiltSpec spec = buildSpec(o, in);
-    // No fsync for the bundle: until container.json (fsynced, below) exists, the dir is a
-    // leftover that is removed, never used.
+    // No fsync for the bundle: until the row is ready (below) the dir is a leftover that is
+    // removed, never used.
     writeFile(dir + "/config.json", spec.config.dump());
 
-    rec.created = rfc3339NanoNow(&rec.createdNs);
-    rec.imageId = image.id;
-    rec.imageRef = o.image;
     rec.path = spec.process.path;
     rec.args = spec.process.args;
     rec.layerDirs = image.layerDirs;
@@ -279,7 +287,7 @@ ContainerRecord Engine::create(const RunOptions& o) {
     rec.config = configJson(o, spec.process, imageCfg, o.image);
     rec.hostConfig = hostConfigJson(o, runtimeName);
     rec.mounts = mountsJson(o);
-    store_.save(rec);  // the container exists from here on
+    store_.save(rec);  // one transaction: the row is ready, the container exists from here on
     events::recordContainer(*this, rec, "create");
     rollback.commit();
     return rec;

@@ -6,11 +6,11 @@
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "engine/container/container_mounts.hpp"
 #include "engine/engine.hpp"
 #include "engine/events/journal.hpp"
 #include "engine/events/monitor_import.hpp"
 #include "engine/monitor/client.hpp"
-#include "store/snapshot/overlay_snapshot.hpp"
 
 extern char** environ;
 
@@ -60,14 +60,14 @@ void Engine::remove(const std::string& idOrName, bool force, bool /*volumes*/) {
             // already gone
         }
     }
+    store_.markRemoving(rec.id);  // from here a killed rm leaves a row system check finishes
     waitMonitorGone(rec, 10000);
     if (monitor::checkMonitor(monitorDir(rec.id)) == monitor::MonitorHealth::Running)
         throw Error("cannot remove container \"/" + rec.name + "\": its monitor does not exit");
     deleteRuntimeState(rec);
-    store::unmountOverlay(store_.dir(rec.id) + "/rootfs");
+    unmountAllUnder(store_.dir(rec.id));
     events::importMonitorEvents(*this, rec);  // its die, before the monitor dir goes
-    UniqueFd lock = store_.lock();
-    store_.remove(rec.id);
+    store_.remove(rec.id);  // the directory, then the row
     events::recordContainer(*this, rec, "destroy");
 }
 

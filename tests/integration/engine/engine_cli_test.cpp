@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/engine.hpp"
 #include "support/test_support.hpp"
 
 using berth::test::binPath;
@@ -20,6 +21,12 @@ using berth::test::runCommand;
 using berth::test::TempDir;
 
 namespace {
+
+struct NoImages : berth::engine::ImageSource {
+    berth::engine::ResolvedImage resolve(const std::string& ref) override {
+        throw berth::Error("No such image: " + ref);
+    }
+};
 
 class EngineCli : public ::testing::Test {
   protected:
@@ -165,10 +172,13 @@ TEST_F(EngineCli, LeftoversOfAKilledCreateAreCleaned) {
     ASSERT_EQ(berth({"create", "busybox", "true"}).exitCode, 0);
     auto dirs = containerDirs();
     ASSERT_EQ(dirs.size(), 1u);
-    std::string rec = root_ + "/containers/" + dirs[0] + "/container.json";
-    ASSERT_EQ(::unlink(rec.c_str()), 0);  // as if killed before the record was written
+    // As if killed before the row was written: a dir (with its overlay mount) and no row.
+    berth::engine::ContainerStore(root_).forget(dirs[0]);
     EXPECT_EQ(berth({"ps", "-aq"}).out, "");
     ASSERT_EQ(berth({"run", "--rm", "busybox", "true"}).exitCode, 0);
+    NoImages none;
+    berth::engine::Engine eng({root_, "", "berth-runtime"}, none);
+    EXPECT_EQ(eng.cleanupLeftovers(), dirs);
     EXPECT_TRUE(containerDirs().empty());
     EXPECT_EQ(mountsUnderRoot(), 0);
 }

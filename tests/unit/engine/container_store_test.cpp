@@ -46,7 +46,7 @@ TEST(ContainerStore, LookupByIdNamePrefix) {
     std::string a = "abc" + std::string(61, '1'), b = "abd" + std::string(61, '2');
     make(a, "first", 1);
     make(b, "second", 2);
-    berth::mkdirAll(store.dir(std::string(64, 'f')));  // a crashed create: no record
+    berth::mkdirAll(store.dir(std::string(64, 'f')));  // a crashed create: no row
     auto all = store.list();
     ASSERT_EQ(all.size(), 2u);
     EXPECT_EQ(all[0].name, "first");
