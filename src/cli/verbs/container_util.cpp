@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "common/strings.hpp"
+#include "engine/spec/health_log_options.hpp"
 #include "engine/spec/option_parsers.hpp"
 #include "store/image_store.hpp"
 
@@ -149,6 +150,14 @@ void addRunFlags(FlagSet& f) {
         .addString("net", 0, "Connect a container to a network", "default", "network")
         .hide("net")
         .addString("runtime", 0, "Runtime to use for this container")
+        .addString("health-cmd", 0, "Command to run to check health")
+        .addDuration("health-interval", 0, "Time between running the check (ms|s|m|h) (default 0s)")
+        .addDuration("health-timeout", 0, "Maximum time to allow one check to run (ms|s|m|h) (default 0s)")
+        .addDuration("health-start-period", 0, "Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)")
+        .addInt("health-retries", 0, "Consecutive failures needed to report unhealthy")
+        .addBool("no-healthcheck", 0, "Disable any container-specified HEALTHCHECK")
+        .addString("log-driver", 0, "Logging driver for the container")
+        .addList("log-opt", 0, "Log driver options")
         .addBool("sig-proxy", 0, "Proxy received signals to the process", true);
 }
 
@@ -199,6 +208,20 @@ engine::RunOptions runOptionsFrom(const Invocation& inv) {
     o.restart = f.getString("restart");
     o.stopSignal = f.getString("stop-signal");
     if (f.changed("stop-timeout")) o.stopTimeout = int(f.getInt("stop-timeout"));
+    o.health.cmd = f.getString("health-cmd");
+    o.health.disabled = f.getBool("no-healthcheck");
+    o.health.intervalNs = f.getDuration("health-interval");
+    o.health.timeoutNs = f.getDuration("health-timeout");
+    o.health.startPeriodNs = f.getDuration("health-start-period");
+    o.health.retries = int(f.getInt("health-retries"));
+    engine::checkHealthcheckFlags(o.health);
+    o.logDriver = f.getString("log-driver");
+    for (auto& kv : f.getList("log-opt")) {
+        auto eq = kv.find('=');
+        if (eq == std::string::npos)
+            throw UsageError("invalid argument \"" + kv + "\" for \"--log-opt\" flag: invalid key value pair format: " + kv);
+        o.logOpts[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
     return o;
 }
 

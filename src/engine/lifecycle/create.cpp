@@ -11,6 +11,7 @@
 #include "engine/engine.hpp"
 #include "engine/events/journal.hpp"
 #include "engine/monitor/options.hpp"
+#include "engine/spec/health_log_options.hpp"
 #include "engine/spec/spec_builder.hpp"
 #include "store/image_store.hpp"
 #include "store/snapshot/overlay_snapshot.hpp"
@@ -88,6 +89,7 @@ json configJson(const RunOptions& o, const ResolvedProcess& p, const json& image
     };
     if (!p.stopSignal.empty()) c["StopSignal"] = p.stopSignal;
     if (o.stopTimeout) c["StopTimeout"] = *o.stopTimeout;
+    if (json h = healthcheckJson(o.health, imageCfg); !h.is_null()) c["Healthcheck"] = h;
     return c;
 }
 
@@ -133,7 +135,7 @@ json hostConfigJson(const RunOptions& o, const std::string& runtimeName) {
         {"Ulimits", ulimits.empty() ? json(nullptr) : ulimits},
         {"Devices", devices},
         {"Init", o.init ? json(true) : json(nullptr)},
-        {"LogConfig", {{"Type", "json-file"}, {"Config", json::object()}}},
+        {"LogConfig", logConfigJson(o.logDriver, o.logOpts)},
     };
 }
 
@@ -213,6 +215,9 @@ void Engine::reserveName(ContainerRecord& rec, bool generated) {
 
 ContainerRecord Engine::create(const RunOptions& o) {
     validateRunOptions(o);
+    // Checked before anything is written (they are built again into the record below).
+    logConfigJson(o.logDriver, o.logOpts);
+    healthcheckJson(o.health, json::object());
     if (!o.restart.empty() && o.restart != "no") {
         // The monitor's parser has the accepted forms; an unknown name reads as Docker's.
         try {

@@ -53,7 +53,7 @@ json Engine::inspect(const std::string& idOrName) const {
     std::string dir = store_.dir(rec.id);
     std::string lowers;
     for (auto& l : rec.layerDirs) lowers += (lowers.empty() ? "" : ":") + l;
-    return {
+    json out = {
         {"Id", rec.id},
         {"Created", rec.created},
         {"Path", rec.path},
@@ -96,6 +96,14 @@ json Engine::inspect(const std::string& idOrName) const {
         {"NetworkSettings", {{"Bridge", ""}, {"SandboxID", ""}, {"Ports", json::object()},
                              {"Networks", json::object()}}},
     };
+    // Docker's State.Health, as the monitor keeps it (only with a healthcheck).
+    if (rec.started) {
+        try {
+            out["State"]["Health"] = json::parse(readFile(monitorDir(rec.id) + "/health.json"));
+        } catch (...) {
+        }
+    }
+    return out;
 }
 
 }  // namespace berth::engine

@@ -17,6 +17,7 @@
 #include "engine/events/monitor_import.hpp"
 #include "engine/monitor/client.hpp"
 #include "engine/monitor/options.hpp"
+#include "engine/spec/health_log_options.hpp"
 #include "store/snapshot/overlay_snapshot.hpp"
 
 namespace berth::engine {
@@ -94,6 +95,8 @@ void Engine::start(const std::string& idOrName, bool noStart) {
     m.noStart = noStart;
     m.restart = monitor::RestartPolicy::parse(rec.restartPolicy);
     m.stopSignal = monitor::parseSignal(rec.stopSignal);
+    m.health = monitorHealth(rec.config.value("Healthcheck", nlohmann::json(nullptr)));
+    applyLogConfig(rec.hostConfig.value("LogConfig", nlohmann::json(nullptr)), m);
     // --rm without a daemon: the monitor runs `berth rm -f ID` after the final exit. An attached
     // run removes the container itself (and gets the exit code first), so only detached ones.
     if (rec.autoRemove && !noStart && ::access((cfg_.binDir + "/berth").c_str(), X_OK) == 0)

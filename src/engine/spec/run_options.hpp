@@ -35,6 +35,20 @@ struct DeviceSpec {
     std::string permissions = "rwm";
 };
 
+// --health-cmd/--health-interval/--health-timeout/--health-start-period/--health-retries,
+// --no-healthcheck. Zero / empty: the image's HEALTHCHECK, else Docker's default.
+struct HealthcheckOptions {
+    std::string cmd;             // shell form: Test ["CMD-SHELL", cmd]
+    bool disabled = false;       // Test ["NONE"]
+    int64_t intervalNs = 0;
+    int64_t timeoutNs = 0;
+    int64_t startPeriodNs = 0;
+    int retries = 0;
+    bool any() const {
+        return !cmd.empty() || disabled || intervalNs || timeoutNs || startPeriodNs || retries;
+    }
+};
+
 struct RunOptions {
     std::string image;                 // reference or ID as typed
     std::vector<std::string> command;  // after IMAGE; empty → image Cmd
@@ -75,6 +89,9 @@ struct RunOptions {
     std::string restart = "no";
     std::string stopSignal;                 // "" → image's or SIGTERM
     std::optional<int> stopTimeout;         // seconds
+    HealthcheckOptions health;
+    std::string logDriver;                  // "" → json-file; none
+    std::map<std::string, std::string> logOpts;  // --log-opt max-size=10m max-file=3 ...
 };
 
 }  // namespace berth::engine
