@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-1000}"
 DOCKER_N="${2:-200}"
-BIN="$PWD/build/bin"
+BIN="${BIN:-$PWD/build/bin}"  # BIN=a copy of build/bin: a rebuild during the run must not swap binaries
 WORK="$(mktemp -d /tmp/berth-bench-density-XXXXXX)"
 OUT_DIR="${OUT_DIR:-$WORK}"
 mkdir -p "$OUT_DIR"
@@ -55,6 +55,16 @@ cleanup() {
   set +e
   berth_cleanup
   stop_docker
+  # Monitors the CLI could not remove (it failed meanwhile): their containers, then them, then
+  # their cgroups. Only processes of this run (their command line names our private root).
+  local m c id
+  for m in $(pgrep -f "berth-monitor --id .*$WORK"); do
+    id=$(tr '\0' '\n' < "/proc/$m/cmdline" | sed -n '/^--id$/{n;p}')
+    for c in $(pgrep -P "$m"); do kill -9 "$c"; done
+    sleep 0.2; kill -9 "$m" 2>/dev/null
+    for c in /sys/fs/cgroup/*/berth/"$id"; do [ -d "$c" ] && rmdir "$c"; done
+    echo "# LEAK: monitor $m of $id killed" >&2
+  done
   # Anything left under the private root is a bug worth seeing: report, then force it away.
   local left
   left=$(grep -c " $WORK" /proc/self/mounts)
