@@ -24,17 +24,16 @@ void report(int syncFd, const std::string& json) {
     ::close(syncFd);
 }
 
-// Double fork: the process the engine spawned exits at once (so nobody has to reap us), the
-// middle one starts a new session, the grandchild (no session leader: it can never acquire a
-// controlling terminal) is the monitor, reparented to init or the engine's subreaper.
+// One fork: the process the engine spawned exits at once (so nobody has to reap us); the child,
+// reparented to init or the engine's subreaper, starts a new session and is the monitor. (A
+// second fork, so that the monitor is no session leader and can never acquire a controlling
+// terminal, costs a process handoff on every start; the monitor opens no terminal by path: the
+// pty master arrives over the console socket, and the log files are no ttys.)
 void detach() {
     pid_t pid = fork();
     if (pid < 0) throw SysError("fork");
     if (pid > 0) _exit(0);
     setsid();
-    pid = fork();
-    if (pid < 0) _exit(1);
-    if (pid > 0) _exit(0);
 }
 
 // stdin/stdout to /dev/null, stderr to state-dir/monitor.log: the caller's terminal or pipes

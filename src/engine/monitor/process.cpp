@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -13,6 +14,8 @@
 #include "common/error.hpp"
 #include "common/fd.hpp"
 
+extern char** environ;
+
 namespace berth::monitor {
 
 pid_t spawnProcess(const std::vector<std::string>& argv, const ChildStdio& stdio) {
@@ -20,44 +23,39 @@ pid_t spawnProcess(const std::vector<std::string>& argv, const ChildStdio& stdio
     cargv.reserve(argv.size() + 1);
     for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
     cargv.push_back(nullptr);
-    Pipe report = Pipe::make();
-    pid_t pid = fork();
-    if (pid < 0) throw SysError("fork for " + argv[0]);
-    if (pid == 0) {
-        // Only async-signal-safe calls from here to exec.
-        int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-        int fds[3] = {stdio.in >= 0 ? stdio.in : null, stdio.out >= 0 ? stdio.out : null,
-                      stdio.err >= 0 ? stdio.err : null};
-        // Move sources above 2 first so a later dup2 can't clobber an earlier source.
-        for (int& fd : fds)
-            if (fd >= 0 && fd <= 2) fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-        for (int i = 0; i < 3; ++i) {
-            if (fds[i] < 0 || dup2(fds[i], i) < 0) {
-                int err = errno;
-                (void)!::write(report.write.get(), &err, sizeof err);
-                _exit(127);
-            }
+    // posix_spawn (clone CLONE_VM|CLONE_VFORK in glibc) rather than fork: no page-table copy,
+    // and the child runs at once on this CPU while we wait, instead of waking the other CPU
+    // (ms on this kind of VM, three to four spawns on every start path).
+    UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
+    if (!null) throw SysError("open /dev/null");
+    int fds[3] = {stdio.in >= 0 ? stdio.in : null.get(), stdio.out >= 0 ? stdio.out : null.get(),
+                  stdio.err >= 0 ? stdio.err : null.get()};
+    // Sources in 0..2 move above 2 first so an earlier dup2 can't clobber a later source.
+    std::vector<UniqueFd> moved;
+    for (int& fd : fds)
+        if (fd <= 2) {
+            moved.emplace_back(fcntl(fd, F_DUPFD_CLOEXEC, 3));
+            if (!moved.back()) throw SysError("dup stdio for " + argv[0]);
+            fd = moved.back().get();
         }
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, nullptr);
-        for (int sig = 1; sig < NSIG; ++sig) signal(sig, SIG_DFL);
-        execv(cargv[0], cargv.data());
-        int err = errno;
-        (void)!::write(report.write.get(), &err, sizeof err);
-        _exit(127);
-    }
-    report.write.reset();
-    int err = 0;
-    ssize_t n;
-    do {
-        n = ::read(report.read.get(), &err, sizeof err);
-    } while (n < 0 && errno == EINTR);
-    if (n == static_cast<ssize_t>(sizeof err)) {
-        int status;
-        waitpid(pid, &status, 0);
-        throw SysError("exec " + argv[0], err);
-    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    for (int i = 0; i < 3; ++i) posix_spawn_file_actions_adddup2(&fa, fds[i], i);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);  // default dispositions: an ignored SIGPIPE must not reach the runtime
+    sigdelset(&all, SIGKILL);
+    sigdelset(&all, SIGSTOP);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, cargv[0], &fa, &attr, cargv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0) throw SysError("exec " + argv[0], rc);
     return pid;
 }
 

@@ -16,9 +16,8 @@ struct ChildStdio {
     int err = -1;
 };
 
-// fork + execv argv[0] with the given stdio; the child starts with an empty signal mask and
-// default dispositions. Throws SysError if fork or exec fails (exec errors come back over a
-// close-on-exec pipe).
+// posix_spawn of argv[0] with the given stdio; the child starts with an empty signal mask and
+// default dispositions. Throws SysError if the spawn or the exec fails.
 pid_t spawnProcess(const std::vector<std::string>& argv, const ChildStdio& stdio);
 
 struct RunResult {
