@@ -19,6 +19,7 @@ CommandPtr makeSaveCommand();          // save, image save
 CommandPtr makeImportCommand();        // import, image import
 CommandPtr makeImageBusyboxCommand();  // image busybox (berth extension)
 CommandPtr makeSystemDfCommand();      // system df
+CommandPtr makeSystemCheckCommand();   // system check (verbs/system_check.cpp)
 CommandPtr makeInspectCommand();       // inspect (images for now)
 
 // container verbs (issue 5; verbs/run.cpp, container_verbs.cpp, ps.cpp, logs_inspect.cpp)

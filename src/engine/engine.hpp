@@ -72,6 +72,9 @@ struct ContainerState {
     std::string finishedAt = "0001-01-01T00:00:00Z";
 };
 
+// The Error of a container whose berth-monitor died.
+std::string lostMonitorError(int monitorPid);
+
 class Engine {
   public:
     Engine(EngineConfig cfg, ImageSource& images);
@@ -106,6 +109,11 @@ class Engine {
     std::vector<std::string> cleanupLeftovers();
     // Unmounts everything under containers/<id>/, removes the dir, then the row (if any).
     void discardLeftover(const std::string& id);
+    // A started container whose berth-monitor died (MonitorHealth::Lost): kills what is left
+    // through the runtime (delete --force) and records it exited 137 with an Error, as Docker
+    // does for a dead shim (src/engine/check/dead_monitor.cpp). Returns the Error recorded, ""
+    // when the monitor is fine (or already reaped).
+    std::string reapLostMonitor(const ContainerRecord& rec);
 
     ContainerState state(const ContainerRecord& rec) const;
     nlohmann::json inspect(const std::string& idOrName) const;

@@ -27,6 +27,7 @@ CommandPtr makeSystemCommand() {
     c->shortHelp = "Manage berth";
     c->group = "management";
     c->add(makeSystemDfCommand());
+    c->add(makeSystemCheckCommand());
     return c;
 }
 

@@ -1,14 +1,44 @@
 // Engine::state and Engine::inspect: the record plus the monitor's live status, in Docker's shape.
 #include <signal.h>
+#include <unistd.h>
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "engine/engine.hpp"
 #include "engine/monitor/client.hpp"
+#include "engine/monitor/monitor.hpp"
 
 namespace berth::engine {
 
 using nlohmann::json;
+
+namespace {
+
+// Whether pid is still the container's init: alive, not a zombie, and not a newer process that
+// reused the number (it would have started after the container did).
+bool initAlive(int pid, const std::string& startedAt) {
+    if (pid <= 0) return false;
+    char state = 0;
+    uint64_t ticks = monitor::processStartTime(pid, &state);
+    if (ticks == 0 || state == 'Z' || state == 'X') return false;
+    int64_t started = parseRfc3339Nano(startedAt);
+    if (started <= 0) return true;
+    static int64_t bootNs = [] {
+        try {
+            auto text = readFile("/proc/stat");
+            auto at = text.find("btime ");
+            if (at != std::string::npos) return int64_t(std::stoll(text.substr(at + 6))) * 1'000'000'000;
+        } catch (...) {
+        }
+        return int64_t(0);
+    }();
+    if (bootNs == 0) return true;
+    long hz = ::sysconf(_SC_CLK_TCK);
+    int64_t procNs = bootNs + int64_t(ticks) * (1'000'000'000 / (hz > 0 ? hz : 100));
+    return procNs <= started + 2'000'000'000;  // btime has 1 s resolution
+}
+
+}  // namespace
 
 ContainerState Engine::state(const ContainerRecord& rec) const {
     ContainerState s;
@@ -35,11 +65,26 @@ ContainerState Engine::state(const ContainerRecord& rec) const {
     } else if (health == monitor::MonitorHealth::Exited || status == "exited") {
         s.status = "exited";
     } else {
-        // The monitor was killed: if its container still runs nobody records its exit.
-        bool alive = s.pid > 0 && ::kill(s.pid, 0) == 0;
+        // The monitor was killed or crashed: nobody records the exit. While the init lives the
+        // container runs unmanaged (stop/kill/rm go through the runtime); once it is gone it
+        // is exited. system check (or stop/kill/rm) reaps it for good (dead_monitor.cpp).
+        bool alive = initAlive(s.pid, s.startedAt);
         s.status = alive ? "running" : "exited";
-        if (s.error.empty()) s.error = "berth-monitor of this container is gone";
-        if (!alive && status == "running") s.exitCode = 137;
+        int monitorPid = 0;
+        try {
+            monitorPid = std::stoi(readFile(mdir + "/monitor.pid"));
+        } catch (...) {
+        }
+        if (s.error.empty())
+            s.error = alive ? "berth-monitor" +
+                                  (monitorPid > 0 ? " (pid " + std::to_string(monitorPid) + ")" : std::string()) +
+                                  " died unexpectedly: the container runs unmonitored"
+                            : lostMonitorError(monitorPid);
+        if (!alive && status != "exited") {
+            s.exitCode = 137;
+            if (parseRfc3339Nano(s.finishedAt) < parseRfc3339Nano(s.startedAt))
+                s.finishedAt = s.startedAt;
+        }
     }
     s.running = s.status == "running";
     s.restarting = s.status == "restarting";

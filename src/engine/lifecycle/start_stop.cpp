@@ -132,7 +132,9 @@ int Engine::stop(const std::string& idOrName, std::optional<int> timeoutSeconds)
                                         "stop " + std::to_string(sig) + " " + std::to_string(timeout),
                                         timeout + 30);
     } catch (const SysError&) {
-        // The monitor went away meanwhile: the container stopped.
+        // The monitor went away meanwhile: the container stopped, or the monitor was killed
+        // (then the runtime kills the container, recorded exited 137: dead_monitor.cpp).
+        reapLostMonitor(rec);
         recordStop();
         return state(rec).exitCode;
     }
@@ -152,7 +154,12 @@ void Engine::kill(const std::string& idOrName, const std::string& signal) {
     if (!st.running && !st.restarting)
         throw Error("cannot kill container: " + idOrName + ": container " + rec.id + " is not running");
     events::recordContainer(*this, rec, "kill", {{"signal", std::to_string(sig)}});
-    monitor::monitorRequest(monitorDir(rec.id), "kill " + std::to_string(sig));
+    try {
+        monitor::monitorRequest(monitorDir(rec.id), "kill " + std::to_string(sig));
+    } catch (const SysError&) {
+        // Without its monitor the container cannot be managed: any kill ends it (dead_monitor.cpp).
+        if (reapLostMonitor(rec).empty()) throw;
+    }
 }
 
 int Engine::wait(const std::string& idOrName) {
