@@ -167,7 +167,7 @@ CommandPtr buildRootCommand() {
     auto container = makeContainerCommand();
     root->add(container);
     for (auto& child : container->children)
-        if (child->name != "inspect")
+        if (child->name != "inspect" && child->name != "prune")
             root->add(aliasOf(child, child->name == "ls" ? "ps" : child->name));
     return root;
 }

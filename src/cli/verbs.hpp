@@ -34,6 +34,16 @@ CommandPtr makeLogsCommand();              // logs, container logs
 CommandPtr makePsCommand();                // ps, container ls
 CommandPtr makeContainerInspectCommand();  // container inspect
 CommandPtr makeContainerCommand();         // the container group
+// (issue 5, live: one file each under verbs/)
+CommandPtr makeRestartCommand();         // restart, container restart
+CommandPtr makePauseCommand();           // pause, container pause
+CommandPtr makeUnpauseCommand();         // unpause, container unpause
+CommandPtr makeTopCommand();             // top, container top
+CommandPtr makeStatsCommand();           // stats, container stats
+CommandPtr makeUpdateCommand();          // update, container update
+CommandPtr makeRenameCommand();          // rename, container rename
+CommandPtr makePortCommand();            // port, container port
+CommandPtr makeContainerPruneCommand();  // container prune (no top-level shortcut)
 
 // Groups with their verbs; app.cpp adds the top-level shortcuts.
 CommandPtr makeImageCommand();

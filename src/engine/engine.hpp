@@ -20,6 +20,8 @@
 
 #include "engine/container/container_record.hpp"
 #include "engine/container/container_store.hpp"
+#include "engine/resources/container_stats.hpp"
+#include "engine/resources/resource_update.hpp"
 #include "engine/spec/run_options.hpp"
 
 namespace berth::store {
@@ -57,6 +59,18 @@ struct EngineConfig {
     std::string defaultRuntime = "berth-runtime";
 };
 
+// `top`: ps's column titles and the rows of the container's processes (docker's ContainerTopOKBody).
+struct ProcessList {
+    std::vector<std::string> titles;
+    std::vector<std::vector<std::string>> processes;
+};
+
+// `container prune`: what was removed and the bytes their writable layers held.
+struct PruneReport {
+    std::vector<std::string> deleted;  // full IDs
+    uint64_t reclaimedBytes = 0;
+};
+
 // Docker's State object.
 struct ContainerState {
     std::string status = "created";  // created running paused restarting removing exited dead
@@ -64,6 +78,7 @@ struct ContainerState {
     bool paused = false;
     bool restarting = false;
     bool dead = false;
+    bool oomKilled = false;
     int pid = 0;
     int exitCode = 0;
     int restartCount = 0;
@@ -88,7 +103,30 @@ class Engine {
     void start(const std::string& idOrName, bool noStart = false);
     void startMonitored(const ContainerRecord& rec);
     // Stops (signal, timeout, SIGKILL); returns the exit code; no-op when not running.
-    int stop(const std::string& idOrName, std::optional<int> timeoutSeconds = {});
+    // signal: instead of the container's stop signal (docker stop -s); a paused container is
+    // signalled, then thawed so the signal lands (as moby does).
+    int stop(const std::string& idOrName, std::optional<int> timeoutSeconds = {},
+             const std::string& signal = "");
+    // stop (when running) then start, as docker restart (engine/lifecycle/pause_restart.cpp).
+    void restart(const std::string& idOrName, std::optional<int> timeoutSeconds = {},
+                 const std::string& signal = "");
+    // The cgroup freezer through the container's runtime (`<runtime> pause|resume`). Errors are
+    // Docker's ("container X is not running", "... is already paused", "... is not paused").
+    void pause(const std::string& idOrName);
+    void unpause(const std::string& idOrName);
+    // Docker's rename rules: valid, unused name; same name → error (engine/lifecycle/rename.cpp).
+    void rename(const std::string& idOrName, const std::string& newName);
+    // Live resource change through `<runtime> update -r -` and/or a new restart policy; persisted
+    // in the record and the bundle's config.json (engine/resources/update.cpp).
+    void update(const std::string& idOrName, const ResourceUpdate& u);
+    // The container's processes (its cgroup's pids) as `ps psArgs` shows them (docker top).
+    ProcessList top(const std::string& idOrName, const std::vector<std::string>& psArgs) const;
+    // One sample of the container's cgroup counters; zeros when it does not run.
+    ContainerStats stats(const ContainerRecord& rec) const;
+    // Removes stopped containers: created before `untilNs` (0: any) with every label filter
+    // ("key" or "key=value"; "!" prefix in labelNot) matching.
+    PruneReport prune(int64_t untilNs, const std::vector<std::string>& labels,
+                      const std::vector<std::string>& labelNot);
     void kill(const std::string& idOrName, const std::string& signal = "SIGKILL");
     // Waits until the container is not running; returns its exit code.
     int wait(const std::string& idOrName);
@@ -126,9 +164,14 @@ class Engine {
     // Throws Error("unknown or invalid runtime name: x").
     std::string resolveRuntime(const std::string& name) const;
 
+    // "/berth/<id>": linux.cgroupsPath of the container's bundle.
+    std::string cgroupsPath(const ContainerRecord& rec) const;
+
   private:
     void ensureRootfsMounted(const ContainerRecord& rec) const;
     void reserveName(ContainerRecord& rec, bool generated);
+    // Thaws a paused container (before a stop/remove, after a kill); no-op otherwise.
+    void thawIfPaused(const ContainerRecord& rec) const;
     void deleteRuntimeState(const ContainerRecord& rec) const;
     void waitMonitorGone(const ContainerRecord& rec, int timeoutMs) const;
 

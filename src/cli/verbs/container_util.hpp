@@ -2,6 +2,7 @@
 // (run and create), and Docker's 125 error for engine failures before the container runs.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "cli/command.hpp"
@@ -29,5 +30,14 @@ std::string plainMessage(const std::exception& e);
 
 // docker run's failure text: "berth: MSG.\nSee 'berth run --help'." with status 125.
 [[noreturn]] void throwRunError(const std::string& commandPath, const std::string& msg);
+
+}  // namespace berth::cli
+
+namespace berth::cli {
+
+// Runs fn on each argument (docker's per-container verbs: restart, pause, update...): prints the
+// argument after success when echo; collects "Error response from daemon: ..." per failure and
+// ends with status 1 (verbs/container_each.cpp).
+int forEachContainer(Invocation& inv, bool echo, const std::function<void(const std::string&)>& fn);
 
 }  // namespace berth::cli

@@ -74,7 +74,8 @@ CommandPtr makeStopCommand() {
         auto& eng = engineFor(inv.ctx);
         std::optional<int> t;
         if (inv.flags.changed("time")) t = int(inv.flags.getInt("time"));
-        return forEach(inv, true, [&](const std::string& a) { eng.stop(a, t); });
+        std::string sig = inv.flags.getString("signal");
+        return forEach(inv, true, [&](const std::string& a) { eng.stop(a, t, sig); });
     };
     return c;
 }

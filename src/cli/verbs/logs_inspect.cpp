@@ -145,7 +145,16 @@ CommandPtr makeContainerCommand() {
         .add(makeWaitCommand())
         .add(makeLogsCommand())
         .add(makePsCommand())
-        .add(makeContainerInspectCommand());
+        .add(makeContainerInspectCommand())
+        .add(makeRestartCommand())
+        .add(makePauseCommand())
+        .add(makeUnpauseCommand())
+        .add(makeTopCommand())
+        .add(makeStatsCommand())
+        .add(makeUpdateCommand())
+        .add(makeRenameCommand())
+        .add(makePortCommand())
+        .add(makeContainerPruneCommand());
     return g;
 }
 

@@ -38,7 +38,9 @@ int64_t nowNs() {
 // docker's State.String(): "Up 5 seconds", "Exited (0) 3 minutes ago", "Created", "Restarting (1) ..."
 std::string statusText(const engine::ContainerState& st) {
     int64_t now = nowNs();
-    if (st.running) return "Up " + humanDuration(now - engine::parseRfc3339Nano(st.startedAt));
+    if (st.running)
+        return "Up " + humanDuration(now - engine::parseRfc3339Nano(st.startedAt)) +
+               (st.paused ? " (Paused)" : "");
     if (st.restarting)
         return "Restarting (" + std::to_string(st.exitCode) + ") " +
                humanDuration(now - engine::parseRfc3339Nano(st.finishedAt)) + " ago";

@@ -58,6 +58,7 @@ ContainerState Engine::state(const ContainerRecord& rec) const {
     s.finishedAt = live.value("finishedAt", s.finishedAt);
     s.restartCount = live.value("restartCount", 0);
     s.error = live.value("error", "");
+    s.oomKilled = live.value("oomKilled", false);
     std::string status = live.value("status", "created");
     auto health = monitor::checkMonitor(mdir);
     if (health == monitor::MonitorHealth::Running) {
@@ -89,6 +90,10 @@ ContainerState Engine::state(const ContainerRecord& rec) const {
     s.running = s.status == "running";
     s.restarting = s.status == "restarting";
     if (!s.running && !s.restarting) s.pid = 0;
+    if (s.running && pathExists(mdir + "/paused")) {  // see pause_restart.cpp
+        s.paused = true;
+        s.status = "paused";
+    }
     return s;
 }
 
@@ -108,7 +113,7 @@ json Engine::inspect(const std::string& idOrName) const {
           {"Running", st.running},
           {"Paused", st.paused},
           {"Restarting", st.restarting},
-          {"OOMKilled", false},
+          {"OOMKilled", st.oomKilled},
           {"Dead", st.dead},
           {"Pid", st.pid},
           {"ExitCode", st.exitCode},

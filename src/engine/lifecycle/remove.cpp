@@ -53,6 +53,7 @@ void Engine::remove(const std::string& idOrName, bool force, bool /*volumes*/) {
         if (!force)
             throw Error("cannot remove container \"/" + rec.name +
                         "\": container is running: stop the container before removing or force remove");
+        thawIfPaused(rec);  // a frozen task dies of SIGKILL only once thawed (cgroup v1)
         events::recordContainer(*this, rec, "kill", {{"signal", "9"}});
         try {
             monitor::monitorRequest(monitorDir(rec.id), "stop 9 0", 30);

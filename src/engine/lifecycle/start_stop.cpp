@@ -18,6 +18,7 @@
 #include "engine/monitor/client.hpp"
 #include "engine/monitor/options.hpp"
 #include "engine/spec/health_log_options.hpp"
+#include "engine/resources/cgroup_access.hpp"
 #include "store/snapshot/overlay_snapshot.hpp"
 
 namespace berth::engine {
@@ -90,6 +91,7 @@ void Engine::start(const std::string& idOrName, bool noStart) {
     m.runtimeRoot = runtimeRoot(rec);
     m.stateDir = mdir;
     m.logPath = logPath(rec);
+    m.oomFile = oomCounterFile(cgroupsPath(rec));
     m.terminal = rec.config.value("Tty", false);
     m.openStdin = rec.config.value("OpenStdin", false);
     m.noStart = noStart;
@@ -114,13 +116,15 @@ void Engine::startMonitored(const ContainerRecord& rec) {
     events::recordContainer(*this, rec, "start");
 }
 
-int Engine::stop(const std::string& idOrName, std::optional<int> timeoutSeconds) {
+int Engine::stop(const std::string& idOrName, std::optional<int> timeoutSeconds,
+                 const std::string& signal) {
     ContainerRecord rec = store_.get(idOrName);
     auto st = state(rec);
     if (!st.running && !st.restarting) return st.exitCode;
     int timeout = timeoutSeconds.value_or(rec.stopTimeout);
-    int sig = monitor::parseSignal(rec.stopSignal);
+    int sig = monitor::parseSignal(signal.empty() ? rec.stopSignal : signal);
     events::recordContainer(*this, rec, "kill", {{"signal", std::to_string(sig)}});
+    thawIfPaused(rec);  // a frozen task gets its signal only once thawed
     std::string reply;
     // docker: kill (signal), die, stop; the die comes from the monitor's file.
     auto recordStop = [&] {
@@ -160,6 +164,11 @@ void Engine::kill(const std::string& idOrName, const std::string& signal) {
         // Without its monitor the container cannot be managed: any kill ends it (dead_monitor.cpp).
         if (reapLostMonitor(rec).empty()) throw;
     }
+    // moby: a paused container is thawed after SIGKILL or its stop signal (any signal when it
+    // has no configured StopSignal), so the signal lands.
+    std::string configured = rec.config.value("StopSignal", "");
+    if (st.paused && (configured.empty() || sig == SIGKILL || sig == monitor::parseSignal(configured)))
+        thawIfPaused(rec);
 }
 
 int Engine::wait(const std::string& idOrName) {

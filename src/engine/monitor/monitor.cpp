@@ -262,6 +262,7 @@ void Monitor::onContainerExit(int waitStatus) {
     exitCode_ = WIFEXITED(waitStatus) ? WEXITSTATUS(waitStatus) : 128 + WTERMSIG(waitStatus);
     exitSignal_ = WIFSIGNALED(waitStatus) ? WTERMSIG(waitStatus) : 0;
     containerPid_ = -1;
+    oomKilled_ = oomKillCount() > 0;  // before delete removes the cgroup
     armTimer(stopTimer_.get(), 0);
     if (healthTimer_) {
         armTimer(healthTimer_.get(), 0);
@@ -322,6 +323,20 @@ void Monitor::requestStop(int sig, int timeoutSeconds) {
     }
 }
 
+long Monitor::oomKillCount() const {
+    if (opts_.oomFile.empty()) return 0;
+    std::string text;
+    try {
+        text = readFile(opts_.oomFile);
+    } catch (const Error&) {
+        return 0;
+    }
+    // "oom_kill N" in both v1 memory.oom_control (kernel >= 4.13) and v2 memory.events.
+    auto pos = text.find("oom_kill ");
+    if (pos == std::string::npos) return 0;
+    return std::strtol(text.c_str() + pos + 9, nullptr, 10);
+}
+
 void Monitor::finish() {
     status_ = Status::Exited;
     writeState();
@@ -352,7 +367,8 @@ std::string Monitor::stateJson() const {
         .str("startedAt", startedAtNs_ ? rfc3339Nano(startedAtNs_) : "0001-01-01T00:00:00Z")
         .str("finishedAt", finishedAtNs_ ? rfc3339Nano(finishedAtNs_) : "0001-01-01T00:00:00Z")
         .num("restartCount", restartCount_)
-        .boolean("manualStop", manualStop_);
+        .boolean("manualStop", manualStop_)
+        .boolean("oomKilled", oomKilled_);
     if (!opts_.health.command.empty()) j.str("health", health_.statusName());
     if (!error_.empty()) j.str("error", error_);
     return j.done();

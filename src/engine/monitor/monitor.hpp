@@ -27,6 +27,7 @@
 //                                  before the connection closes. Exec output is not logged.
 //   resize ROWS COLS PID         → resize the pty of exec PID
 //   wait                         → ok EXITCODE once the container exited for good
+//   policy RESTART_POLICY        → ok            (applies from the next exit on)
 // The monitor exits once the container has exited for good (no restart pending).
 #pragma once
 
@@ -75,6 +76,8 @@ class Monitor {
     void runExitCommand();
     void writeState();
     void writeExitRecord(bool final);
+    // The oom_kill counter of opts_.oomFile (0 when untracked or unreadable).
+    long oomKillCount() const;
     std::string stateJson() const;
     const char* statusName() const;
 
@@ -141,6 +144,7 @@ class Monitor {
     int restartCount_ = 0;
     int64_t backoffNs_ = 0;
     bool manualStop_ = false;
+    bool oomKilled_ = false;  // the last exit came with an OOM kill in the container's cgroup
     bool done_ = false;
     std::string error_;
 

@@ -192,6 +192,11 @@ bool Monitor::handleRequest(Client& c, const std::string& line) {
             if (::kill(containerPid_, sig) != 0) throw SysError("kill " + std::to_string(sig));
             return done("ok");
         }
+        if (verb == "policy") {  // docker update --restart on a running container
+            if (words.size() < 2) return done("error policy needs a restart policy");
+            opts_.restart = RestartPolicy::parse(words[1]);
+            return done("ok");
+        }
         if (verb == "resize") {
             if (words.size() < 3) return done("error resize needs ROWS COLS [EXEC_PID]");
             int pty = ptyMaster_.get();

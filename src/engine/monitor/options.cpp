@@ -155,6 +155,8 @@ MonitorOptions MonitorOptions::parse(const std::vector<std::string>& args) {
             o.stateDir = value();
         else if (flag == "--log-path")
             o.logPath = value();
+        else if (flag == "--oom-file")
+            o.oomFile = value();
         else if (flag == "--log-max-size")
             o.logMaxSize = withContext("--log-max-size", [&] { return parseByteSize(value()); });
         else if (flag == "--log-max-file")
@@ -213,6 +215,7 @@ std::vector<std::string> MonitorOptions::toArgs() const {
     std::vector<std::string> a{"--id",        id,       "--bundle",   bundle, "--runtime", runtime,
                                "--state-dir", stateDir, "--log-path", logPath};
     if (!runtimeRoot.empty()) a.insert(a.end(), {"--runtime-root", runtimeRoot});
+    if (!oomFile.empty()) a.insert(a.end(), {"--oom-file", oomFile});
     for (const auto& r : runtimeArgs) a.insert(a.end(), {"--runtime-arg", r});
     if (runtimeTimeoutNs != 120'000'000'000)
         a.insert(a.end(), {"--runtime-timeout", formatDuration(runtimeTimeoutNs)});

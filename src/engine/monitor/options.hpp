@@ -77,6 +77,9 @@ struct MonitorOptions {
     int64_t runtimeTimeoutNs = 120'000'000'000;
     std::string stateDir;
     std::string logPath;
+    // The cgroup file with the container's oom_kill counter (v1 memory.oom_control, v2
+    // memory.events), read when the container exits: State.OOMKilled. "" = not tracked.
+    std::string oomFile;
     int64_t logMaxSize = -1;  // -1: unlimited
     int logMaxFiles = 1;
     bool terminal = false;
