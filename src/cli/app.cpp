@@ -166,6 +166,7 @@ CommandPtr buildRootCommand() {
     // The container group and docker's top-level shortcuts for its verbs.
     auto container = makeContainerCommand();
     root->add(container);
+    root->add(makeVolumeCommand());
     for (auto& child : container->children)
         if (child->name != "inspect" && child->name != "prune")
             root->add(aliasOf(child, child->name == "ls" ? "ps" : child->name));

@@ -45,6 +45,9 @@ CommandPtr makeRenameCommand();          // rename, container rename
 CommandPtr makePortCommand();            // port, container port
 CommandPtr makeContainerPruneCommand();  // container prune (no top-level shortcut)
 
+// volume group (issue 5; verbs/volume.cpp): volume create/ls/inspect/rm/prune
+CommandPtr makeVolumeCommand();
+
 // Groups with their verbs; app.cpp adds the top-level shortcuts.
 CommandPtr makeImageCommand();
 CommandPtr makeSystemCommand();

@@ -23,6 +23,7 @@
 #include "engine/resources/container_stats.hpp"
 #include "engine/resources/resource_update.hpp"
 #include "engine/spec/run_options.hpp"
+#include "engine/volumes/volume_store.hpp"
 
 namespace berth::store {
 class ImageStore;
@@ -96,6 +97,7 @@ class Engine {
 
     const EngineConfig& config() const { return cfg_; }
     ContainerStore& containers() { return store_; }
+    VolumeStore& volumes() { return volumes_; }  // <root>/volumes (engine/volumes/)
 
     ContainerRecord create(const RunOptions& opts);
     // Starts a created or exited container; no-op when it runs. noStart: the monitor creates the
@@ -178,6 +180,7 @@ class Engine {
     EngineConfig cfg_;
     ImageSource& images_;
     ContainerStore store_;
+    VolumeStore volumes_;
 };
 
 }  // namespace berth::engine

@@ -13,6 +13,7 @@
 #include "engine/monitor/options.hpp"
 #include "engine/spec/health_log_options.hpp"
 #include "engine/spec/spec_builder.hpp"
+#include "engine/volumes/container_volumes.hpp"
 #include "store/image_store.hpp"
 #include "store/snapshot/overlay_snapshot.hpp"
 
@@ -30,7 +31,7 @@ ResolvedImage StoreImageSource::resolve(const std::string& ref) {
 }
 
 Engine::Engine(EngineConfig cfg, ImageSource& images)
-    : cfg_(std::move(cfg)), images_(images), store_(cfg_.root) {}
+    : cfg_(std::move(cfg)), images_(images), store_(cfg_.root), volumes_(cfg_.root) {}
 
 std::string Engine::resolveRuntime(const std::string& nameIn) const {
     std::string name = nameIn.empty() ? cfg_.defaultRuntime : nameIn;
@@ -81,7 +82,7 @@ json configJson(const RunOptions& o, const ResolvedProcess& p, const json& image
         {"Env", p.env},
         {"Cmd", p.cmd.empty() ? json(nullptr) : json(p.cmd)},
         {"Image", imageRef},
-        {"Volumes", imageCfg.is_object() && imageCfg.contains("Volumes") ? imageCfg["Volumes"] : json(nullptr)},
+        {"Volumes", configVolumes(o.mounts, imageCfg)},
         {"WorkingDir", p.workingDir},
         {"Entrypoint", p.entrypoint.empty() ? json(nullptr) : json(p.entrypoint)},
         {"OnBuild", nullptr},
@@ -94,11 +95,7 @@ json configJson(const RunOptions& o, const ResolvedProcess& p, const json& image
 }
 
 json hostConfigJson(const RunOptions& o, const std::string& runtimeName) {
-    json binds = json::array(), tmpfs = json::object(), ulimits = json::array(), devices = json::array();
-    for (auto& m : o.mounts) {
-        if (m.type == MountSpec::Type::Bind) binds.push_back(m.source + ":" + m.target + (m.readOnly ? ":ro" : ""));
-        if (m.type == MountSpec::Type::Tmpfs) tmpfs[m.target] = join(m.tmpfsOptions, ",");
-    }
+    json ulimits = json::array(), devices = json::array();
     for (auto& u : o.ulimits) ulimits.push_back({{"Name", u.name}, {"Hard", u.hard}, {"Soft", u.soft}});
     for (auto& d : o.devices)
         devices.push_back({{"PathOnHost", d.hostPath}, {"PathInContainer", d.containerPath},
@@ -111,7 +108,8 @@ json hostConfigJson(const RunOptions& o, const std::string& runtimeName) {
         policy = policy.substr(0, colon);
     }
     return {
-        {"Binds", binds.empty() ? json(nullptr) : binds},
+        {"Binds", hostConfigBinds(o.mounts)},
+        {"Mounts", hostConfigMounts(o.mounts)},
         {"NetworkMode", o.network == "default" ? "none" : o.network},
         {"RestartPolicy", {{"Name", policy}, {"MaximumRetryCount", retries}}},
         {"AutoRemove", o.autoRemove},
@@ -120,7 +118,7 @@ json hostConfigJson(const RunOptions& o, const std::string& runtimeName) {
         {"Privileged", o.privileged},
         {"ReadonlyRootfs", o.readOnly},
         {"SecurityOpt", o.securityOpts.empty() ? json(nullptr) : json(o.securityOpts)},
-        {"Tmpfs", tmpfs.empty() ? json(nullptr) : tmpfs},
+        {"Tmpfs", hostConfigTmpfs(o.mounts)},
         {"ShmSize", o.shmSize > 0 ? o.shmSize : 64 * 1024 * 1024},
         {"Runtime", runtimeName},
         {"Memory", o.memory},
@@ -139,21 +137,6 @@ json hostConfigJson(const RunOptions& o, const std::string& runtimeName) {
     };
 }
 
-json mountsJson(const RunOptions& o) {
-    json out = json::array();
-    for (auto& m : o.mounts) {
-        if (m.type == MountSpec::Type::Bind)
-            out.push_back({{"Type", "bind"}, {"Source", m.source}, {"Destination", m.target},
-                           {"Mode", m.readOnly ? "ro" : ""}, {"RW", !m.readOnly},
-                           {"Propagation", m.propagation.empty() ? "rprivate" : m.propagation}});
-        else if (m.type == MountSpec::Type::Tmpfs)
-            out.push_back({{"Type", "tmpfs"}, {"Source", ""}, {"Destination", m.target},
-                           {"Mode", join(m.tmpfsOptions, ",")}, {"RW", !m.readOnly},
-                           {"Propagation", ""}});
-    }
-    return out;
-}
-
 // Undoes a half-made container when create fails after its row was reserved.
 class CreateRollback {
   public:
@@ -165,12 +148,23 @@ class CreateRollback {
             store_.remove(id_);
         } catch (...) {
         }
+        for (auto& v : volumes_) try {
+                volumeStore_->remove(v);
+            } catch (...) {
+            }
+    }
+    // Volumes this create made (anonymous ones, named ones made on first use).
+    void createdVolumes(VolumeStore& store, std::vector<std::string> names) {
+        volumeStore_ = &store;
+        volumes_ = std::move(names);
     }
     void commit() { id_.clear(); }
 
   private:
     const ContainerStore& store_;
     std::string id_;
+    VolumeStore* volumeStore_ = nullptr;
+    std::vector<std::string> volumes_;
 };
 
 }  // namespace
@@ -275,7 +269,11 @@ ContainerRecord Engine::create(const RunOptions& o) {
     in.rootfsFd = rootfd.get();
     in.containerDir = dir;
     in.initPath = initPath;
-    BuiltSpec spec = buildSpec(o, in);
+    // Volumes: held locked until the row is ready, so a `volume rm` sees this container's use.
+    auto volumesLock = volumes_.lock();
+    RunOptions opts = o;  // with the volumes resolved (image VOLUMEs added, volumePath set)
+    rollback.createdVolumes(volumes_, prepareContainerVolumes(volumes_, opts.mounts, imageCfg, rootfd.get()));
+    BuiltSpec spec = buildSpec(opts, in);
     // No fsync for the bundle: until the row is ready (below) the dir is a leftover that is
     // removed, never used.
     writeFile(dir + "/config.json", spec.config.dump());
@@ -289,9 +287,9 @@ ContainerRecord Engine::create(const RunOptions& o) {
     rec.stopTimeout = o.stopTimeout.value_or(10);
     rec.stopSignal = spec.process.stopSignal.empty() ? "SIGTERM" : spec.process.stopSignal;
     rec.restartPolicy = o.restart.empty() ? "no" : o.restart;
-    rec.config = configJson(o, spec.process, imageCfg, o.image);
-    rec.hostConfig = hostConfigJson(o, runtimeName);
-    rec.mounts = mountsJson(o);
+    rec.config = configJson(opts, spec.process, imageCfg, o.image);
+    rec.hostConfig = hostConfigJson(opts, runtimeName);
+    rec.mounts = mountsInspectJson(opts.mounts);
     store_.save(rec);  // one transaction: the row is ready, the container exists from here on
     events::recordContainer(*this, rec, "create");
     rollback.commit();

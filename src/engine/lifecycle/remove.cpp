@@ -11,6 +11,7 @@
 #include "engine/events/journal.hpp"
 #include "engine/events/monitor_import.hpp"
 #include "engine/monitor/client.hpp"
+#include "engine/volumes/container_volumes.hpp"
 
 extern char** environ;
 
@@ -46,7 +47,7 @@ void Engine::deleteRuntimeState(const ContainerRecord& rec) const {
     runQuiet({rec.runtime, "--root", root, "delete", "--force", rec.id});
 }
 
-void Engine::remove(const std::string& idOrName, bool force, bool /*volumes*/) {
+void Engine::remove(const std::string& idOrName, bool force, bool volumes) {
     ContainerRecord rec = store_.get(idOrName);
     auto st = state(rec);
     if (st.running || st.restarting) {
@@ -69,6 +70,8 @@ void Engine::remove(const std::string& idOrName, bool force, bool /*volumes*/) {
     unmountAllUnder(store_.dir(rec.id));
     events::importMonitorEvents(*this, rec);  // its die, before the monitor dir goes
     store_.remove(rec.id);  // the directory, then the row
+    // docker rm -v, and --rm: the container's anonymous volumes go with it.
+    if (volumes || rec.autoRemove) removeAnonymousVolumes(*this, rec);
     events::recordContainer(*this, rec, "destroy");
 }
 

@@ -36,6 +36,7 @@ bool isPropagation(const std::string& s) {
 MountSpec parseVolumeFlag(const std::string& text) {
     auto parts = split(text, ':');
     MountSpec m;
+    m.origin = MountSpec::Origin::VolumeFlag;
     if (parts.size() == 1) {
         // -v /data: an anonymous volume
         m.type = MountSpec::Type::Volume;
@@ -43,20 +44,26 @@ MountSpec parseVolumeFlag(const std::string& text) {
     } else if (parts.size() == 2 || parts.size() == 3) {
         m.source = parts[0];
         m.target = parts[1];
-        if (parts.size() == 3)
+        if (m.source.empty()) throw Error("invalid spec: " + text + ": empty section between colons");
+        if (parts.size() == 3) {
+            m.mode = parts[2];
             for (auto& o : split(parts[2], ',')) {
                 if (o == "ro") m.readOnly = true;
                 else if (o == "rw") m.readOnly = false;
                 else if (isPropagation(o)) m.propagation = o;
-                else if (o == "z" || o == "Z" || o == "nocopy" || o == "copy") {
+                else if (o == "nocopy") m.noCopy = true;
+                else if (o == "z" || o == "Z" || o == "copy") {
                 } else
                     throw Error("invalid mode: " + parts[2]);
             }
+        }
         if (!m.source.empty() && m.source[0] == '/') {
             m.type = MountSpec::Type::Bind;
             m.createSource = true;  // docker -v creates a missing host directory
+            if (m.noCopy) throw Error("invalid mode: " + parts[2]);
         } else {
             m.type = MountSpec::Type::Volume;
+            if (!m.propagation.empty()) throw Error("invalid mode: " + parts[2]);
         }
     } else {
         throw Error("invalid volume specification: '" + text + "'");
@@ -65,44 +72,126 @@ MountSpec parseVolumeFlag(const std::string& text) {
         throw Error("invalid volume specification: '" + text + "': invalid mount config for type \"" +
                     std::string(m.type == MountSpec::Type::Bind ? "bind" : "volume") +
                     "\": invalid mount path: '" + m.target + "' mount path must be absolute");
+    if (m.target == "/")
+        throw Error("invalid volume specification: '" + text + "': invalid mount config for type \"" +
+                    std::string(m.type == MountSpec::Type::Bind ? "bind" : "volume") +
+                    "\": invalid specification: destination can't be '/'");
     return m;
 }
 
+namespace {
+
+bool boolValue(const std::string& text, const std::string& key, const std::string& val, bool present) {
+    if (!present || val == "true" || val == "1") return true;
+    if (val == "false" || val == "0") return false;
+    throw Error("invalid argument \"" + text + "\" for \"--mount\" flag: invalid value for " + key +
+                ": " + val);
+}
+
+// go-units RAMInBytes (what docker's --mount tmpfs-size takes).
+int64_t ramInBytes(const std::string& v) {
+    size_t i = 0;
+    while (i < v.size() && (std::isdigit(static_cast<unsigned char>(v[i])) || v[i] == '.')) ++i;
+    std::string num = v.substr(0, i), unit;
+    for (char c : v.substr(i)) unit += char(std::tolower(static_cast<unsigned char>(c)));
+    double n = -1;
+    try {
+        if (!num.empty()) n = std::stod(num);
+    } catch (...) {
+    }
+    double mult = 0;
+    if (unit.empty() || unit == "b") mult = 1;
+    else if (unit == "k" || unit == "kb" || unit == "kib") mult = 1024.0;
+    else if (unit == "m" || unit == "mb" || unit == "mib") mult = 1024.0 * 1024;
+    else if (unit == "g" || unit == "gb" || unit == "gib") mult = 1024.0 * 1024 * 1024;
+    else if (unit == "t" || unit == "tb" || unit == "tib") mult = 1024.0 * 1024 * 1024 * 1024;
+    if (n < 0 || mult == 0) throw Error("invalid size: '" + v + "'");
+    return int64_t(n * mult);
+}
+
+}  // namespace
+
 MountSpec parseMountFlag(const std::string& text) {
     MountSpec m;
+    m.origin = MountSpec::Origin::MountFlag;
     std::string type = "volume";
+    bool bindOpts = false, volumeOpts = false, tmpfsOpts = false;
+    auto bad = [&](const std::string& why) {
+        return Error("invalid argument \"" + text + "\" for \"--mount\" flag: " + why);
+    };
     for (auto& field : split(text, ',')) {
         auto eq = field.find('=');
         std::string key = trim(field.substr(0, eq));
         std::string val = eq == std::string::npos ? "" : field.substr(eq + 1);
+        bool present = eq != std::string::npos;
+        if (!present && key != "readonly" && key != "ro" && key != "volume-nocopy" &&
+            key != "bind-nonrecursive")
+            throw bad("invalid field '" + field + "' must be a key=value pair");
         if (key == "type") type = val;
         else if (key == "source" || key == "src") m.source = val;
         else if (key == "target" || key == "destination" || key == "dst") m.target = val;
-        else if (key == "readonly" || key == "ro") m.readOnly = eq == std::string::npos || val == "true" || val == "1";
+        else if (key == "readonly" || key == "ro") m.readOnly = boolValue(text, key, val, present);
         else if (key == "bind-propagation") {
-            if (!isPropagation(val)) throw Error("invalid value for bind-propagation: " + val);
+            if (!isPropagation(val)) throw bad("invalid value for bind-propagation: " + val);
             m.propagation = val;
-        } else if (key == "tmpfs-size") m.tmpfsOptions.push_back("size=" + val);
-        else if (key == "tmpfs-mode") m.tmpfsOptions.push_back("mode=" + val);
-        else if (key == "consistency" || key == "volume-nocopy") {
+            bindOpts = true;
+        } else if (key == "bind-nonrecursive" || key == "bind-recursive" || key == "bind-create-mountpoint") {
+            bindOpts = true;
+        } else if (key == "tmpfs-size") {
+            try {
+                m.tmpfsSize = ramInBytes(val);
+            } catch (const Error& e) {
+                throw bad(e.what());
+            }
+            m.tmpfsOptions.push_back("size=" + std::to_string(m.tmpfsSize));
+            tmpfsOpts = true;
+        } else if (key == "tmpfs-mode") {
+            char* end = nullptr;
+            unsigned long mode = std::strtoul(val.c_str(), &end, 8);
+            if (val.empty() || *end != '\0' || mode > 07777) throw bad("invalid value for tmpfs-mode: " + val);
+            m.tmpfsMode = uint32_t(mode);
+            std::ostringstream os;
+            os << std::oct << mode;
+            m.tmpfsOptions.push_back("mode=" + os.str());
+            tmpfsOpts = true;
+        } else if (key == "volume-nocopy") {
+            m.noCopy = boolValue(text, key, val, present);
+            volumeOpts = true;
+        } else if (key == "volume-label" || key == "volume-opt") {
+            auto e = val.find('=');
+            auto& map = key == "volume-label" ? m.volumeLabels : m.volumeOptions;
+            map[val.substr(0, e)] = e == std::string::npos ? "" : val.substr(e + 1);
+            volumeOpts = true;
+        } else if (key == "volume-driver") {
+            m.volumeDriver = val;
+            volumeOpts = true;
+        } else if (key == "consistency") {
         } else
-            throw Error("invalid argument \"" + text + "\" for \"--mount\" flag: unexpected key '" + key +
-                        "' in '" + field + "'");
+            throw bad("unexpected key '" + key + "' in '" + field + "'");
     }
     if (type == "bind") m.type = MountSpec::Type::Bind;
     else if (type == "tmpfs") m.type = MountSpec::Type::Tmpfs;
     else if (type == "volume") m.type = MountSpec::Type::Volume;
     else
-        throw Error("invalid argument \"" + text + "\" for \"--mount\" flag: invalid type: " + type);
+        throw bad("invalid type: " + type);
+    if (bindOpts && type != "bind") throw bad("cannot mix 'bind-*' options with mount type '" + type + "'");
+    if (volumeOpts && type != "volume") throw bad("cannot mix 'volume-*' options with mount type '" + type + "'");
+    if (tmpfsOpts && type != "tmpfs") throw bad("cannot mix 'tmpfs-*' options with mount type '" + type + "'");
     if (m.target.empty()) throw Error("invalid mount config: target is required");  // moby's text
     if (m.type == MountSpec::Type::Bind && m.source.empty())
         throw Error("invalid mount config for type \"bind\": field Source must not be empty");
+    if (m.type == MountSpec::Type::Tmpfs && !m.source.empty())
+        throw Error("invalid mount config for type \"tmpfs\": field Source must not be specified");
+    if (m.target[0] != '/')
+        throw Error("invalid mount config for type \"" + type + "\": invalid mount path: '" + m.target +
+                    "' mount path must be absolute");
     return m;
 }
 
 MountSpec parseTmpfsFlag(const std::string& text) {
     MountSpec m;
     m.type = MountSpec::Type::Tmpfs;
+    m.origin = MountSpec::Origin::TmpfsFlag;
     auto colon = text.find(':');
     m.target = text.substr(0, colon);
     if (colon != std::string::npos)

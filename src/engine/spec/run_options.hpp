@@ -27,6 +27,19 @@ struct MountSpec {
     std::string propagation;             // "" → rprivate
     bool createSource = false;           // -v creates a missing host dir; --mount refuses it
     std::vector<std::string> tmpfsOptions;  // --tmpfs /run:rw,size=64m
+    // Which flag it came from (inspect's HostConfig.Binds / Mounts / Tmpfs) and its text.
+    enum class Origin { VolumeFlag, MountFlag, TmpfsFlag, Image };
+    Origin origin = Origin::VolumeFlag;
+    std::string mode;                    // -v's third field as typed ("ro,rslave"): Mounts.Mode
+    bool noCopy = false;                 // volume-nocopy / -v ...:nocopy: no copy-up
+    std::map<std::string, std::string> volumeLabels;   // --mount volume-label=k=v
+    std::map<std::string, std::string> volumeOptions;  // --mount volume-opt=k=v
+    std::string volumeDriver;            // --mount volume-driver= ("" → local)
+    int64_t tmpfsSize = 0;               // --mount tmpfs-size (bytes; 0 = unset)
+    uint32_t tmpfsMode = 0;              // --mount tmpfs-mode (0 = unset)
+    // Set by the engine at create: the host directory a volume mount binds (its _data).
+    std::string volumePath;
+    bool anonymous = false;  // a volume mount without source: the engine named it (64 hex)
 };
 
 struct DeviceSpec {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
@@ -16,6 +17,7 @@
 #include "engine/spec/capability_set.hpp"
 #include "engine/spec/option_parsers.hpp"
 #include "engine/spec/user_lookup.hpp"
+#include "engine/volumes/volume_store.hpp"
 #include "runtime/seccomp/seccomp_profile.hpp"
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -180,16 +182,27 @@ void validateRunOptions(const RunOptions& o) {
             throw Error("error gathering device information while adding custom device \"" +
                         d.hostPath + "\": not a device node");
     }
+    std::set<std::string> targets;
     for (auto& m : o.mounts) {
         if (m.target.empty() || m.target[0] != '/')
             throw Error("invalid mount config: invalid mount path: '" + m.target +
                         "' mount path must be absolute");
+        if (!targets.insert(cleanPath(m.target)).second)
+            throw Error("Duplicate mount point: " + cleanPath(m.target));
         if (m.type == MountSpec::Type::Bind && !m.createSource && !pathExists(m.source))
             throw Error("invalid mount config for type \"bind\": bind source path does not exist: " +
                         m.source);
-        if (m.type == MountSpec::Type::Volume)
-            throw Error("volumes are not supported yet by berth: use a bind mount (" +
-                        (m.source.empty() ? m.target : m.source + ":" + m.target) + ")");
+        if (m.type == MountSpec::Type::Volume && !m.anonymous && !m.source.empty()) {
+            validateVolumeName(m.source);
+            if (!m.volumeDriver.empty() && m.volumeDriver != "local")
+                throw Error("create " + m.source + ": error looking up volume plugin " + m.volumeDriver +
+                            ": plugin \"" + m.volumeDriver + "\" not found");
+            try {
+                validateLocalOptions(m.volumeOptions);
+            } catch (const Error& e) {
+                throw Error("create " + m.source + ": " + e.what());
+            }
+        }
     }
     if (o.network != "none" && o.network != "host" && o.network != "default" && o.network != "bridge")
         throw Error("network " + o.network + " not found");
@@ -310,8 +323,12 @@ BuiltSpec buildSpec(const RunOptions& o, const SpecInputs& in) {
     }
     for (auto& m : o.mounts) {
         if (m.type == MountSpec::Type::Bind) {
-            if (m.createSource) mkdirAll(m.source);
+            if (m.createSource && !pathExists(m.source)) mkdirAll(m.source);
             mounts.push_back(bindMount(m.source, m.target, m.readOnly, m.propagation));
+        } else if (m.type == MountSpec::Type::Volume) {
+            // engine/volumes resolved it (prepareContainerVolumes) to the volume's _data.
+            if (m.volumePath.empty()) throw Error("volume mount " + m.target + ": volume not prepared");
+            mounts.push_back(bindMount(m.volumePath, m.target, m.readOnly));
         } else if (m.type == MountSpec::Type::Tmpfs) {
             json opts = json::array({"nosuid", "nodev", "noexec"});
             for (auto& t : m.tmpfsOptions) opts.push_back(t);
