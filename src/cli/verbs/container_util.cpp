@@ -123,6 +123,7 @@ void addRunFlags(FlagSet& f) {
         .addList("volume", 'v', "Bind mount a volume")
         .addList("mount", 0, "Attach a filesystem mount to the container", "mount")
         .addList("tmpfs", 0, "Mount a tmpfs directory")
+        .addList("volumes-from", 0, "Mount volumes from the specified container(s)")
         .addList("label", 'l', "Set meta data on a container")
         .addString("hostname", 'h', "Container host name")
         .addBool("read-only", 0, "Mount the container's root filesystem as read only")
@@ -203,6 +204,7 @@ engine::RunOptions runOptionsFrom(const Invocation& inv) {
     for (auto& v : f.getList("volume")) o.mounts.push_back(engine::parseVolumeFlag(v));
     for (auto& m : f.getList("mount")) o.mounts.push_back(engine::parseMountFlag(m));
     for (auto& t : f.getList("tmpfs")) o.mounts.push_back(engine::parseTmpfsFlag(t));
+    o.volumesFrom = f.getList("volumes-from");
     o.network = f.changed("net") ? f.getString("net") : f.getString("network");
     o.runtime = f.getString("runtime");
     o.restart = f.getString("restart");

@@ -119,6 +119,7 @@ json hostConfigJson(const RunOptions& o, const std::string& runtimeName) {
         {"ReadonlyRootfs", o.readOnly},
         {"SecurityOpt", o.securityOpts.empty() ? json(nullptr) : json(o.securityOpts)},
         {"Tmpfs", hostConfigTmpfs(o.mounts)},
+        {"VolumesFrom", o.volumesFrom.empty() ? json(nullptr) : json(o.volumesFrom)},
         {"ShmSize", o.shmSize > 0 ? o.shmSize : 64 * 1024 * 1024},
         {"Runtime", runtimeName},
         {"Memory", o.memory},
@@ -272,6 +273,7 @@ ContainerRecord Engine::create(const RunOptions& o) {
     // Volumes: held locked until the row is ready, so a `volume rm` sees this container's use.
     auto volumesLock = volumes_.lock();
     RunOptions opts = o;  // with the volumes resolved (image VOLUMEs added, volumePath set)
+    addVolumesFrom(o.volumesFrom, opts.mounts, [&](const std::string& ref) { return store_.get(ref); });
     rollback.createdVolumes(volumes_, prepareContainerVolumes(volumes_, opts.mounts, imageCfg, rootfd.get()));
     BuiltSpec spec = buildSpec(opts, in);
     // No fsync for the bundle: until the row is ready (below) the dir is a leftover that is

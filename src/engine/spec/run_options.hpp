@@ -28,7 +28,7 @@ struct MountSpec {
     bool createSource = false;           // -v creates a missing host dir; --mount refuses it
     std::vector<std::string> tmpfsOptions;  // --tmpfs /run:rw,size=64m
     // Which flag it came from (inspect's HostConfig.Binds / Mounts / Tmpfs) and its text.
-    enum class Origin { VolumeFlag, MountFlag, TmpfsFlag, Image };
+    enum class Origin { VolumeFlag, MountFlag, TmpfsFlag, Image, VolumesFrom };
     Origin origin = Origin::VolumeFlag;
     std::string mode;                    // -v's third field as typed ("ro,rslave"): Mounts.Mode
     bool noCopy = false;                 // volume-nocopy / -v ...:nocopy: no copy-up
@@ -97,6 +97,7 @@ struct RunOptions {
     std::vector<std::string> securityOpts;  // seccomp=FILE|unconfined, no-new-privileges[:true]
     std::vector<DeviceSpec> devices;
     std::vector<MountSpec> mounts;          // -v, --mount, --tmpfs
+    std::vector<std::string> volumesFrom;   // --volumes-from CONTAINER[:ro|:rw]
     std::string network = "default";        // none | host | default/bridge (→ none for now)
     std::string runtime;                    // "" → berth-runtime; runc | crun | PATH
     std::string restart = "no";

@@ -71,10 +71,46 @@ std::vector<std::string> prepareContainerVolumes(VolumeStore& store, std::vector
     return created;
 }
 
+void addVolumesFrom(const std::vector<std::string>& from, std::vector<MountSpec>& mounts,
+                    const std::function<ContainerRecord(const std::string&)>& find) {
+    std::set<std::string> targets;
+    for (auto& m : mounts) targets.insert(cleanPath(m.target));
+    for (auto& entry : from) {
+        auto colon = entry.find(':');
+        std::string ref = entry.substr(0, colon), mode = colon == std::string::npos ? "" : entry.substr(colon + 1);
+        if (!mode.empty() && mode != "ro" && mode != "rw") throw Error("invalid mode: " + mode);
+        ContainerRecord rec = find(ref);
+        if (!rec.mounts.is_array()) continue;
+        for (auto& j : rec.mounts) {
+            std::string type = j.value("Type", ""), dest = j.value("Destination", "");
+            if ((type != "volume" && type != "bind") || dest.empty() || targets.count(cleanPath(dest))) continue;
+            MountSpec m;
+            m.origin = MountSpec::Origin::VolumesFrom;
+            m.target = dest;
+            m.readOnly = mode.empty() ? !j.value("RW", true) : mode == "ro";
+            m.mode = j.value("Mode", "");
+            if (type == "volume") {
+                m.type = MountSpec::Type::Volume;
+                m.source = j.value("Name", "");
+                m.noCopy = true;  // the volume has its content already
+                if (j.value("Driver", "local") != "local") m.volumeDriver = j.value("Driver", "");
+            } else {
+                m.type = MountSpec::Type::Bind;
+                m.source = j.value("Source", "");
+                std::string p = j.value("Propagation", "");
+                if (p != "rprivate") m.propagation = p;
+            }
+            if (m.source.empty()) continue;
+            targets.insert(cleanPath(dest));
+            mounts.push_back(m);
+        }
+    }
+}
+
 json mountsInspectJson(const std::vector<MountSpec>& mounts) {
     json out = json::array();
     for (auto& m : mounts) {
-        bool fromV = m.origin == MountSpec::Origin::VolumeFlag;
+        bool fromV = m.origin == MountSpec::Origin::VolumeFlag || m.origin == MountSpec::Origin::VolumesFrom;
         if (m.type == MountSpec::Type::Bind) {
             out.push_back({{"Type", "bind"}, {"Source", m.source}, {"Destination", m.target},
                            {"Mode", fromV ? m.mode : ""}, {"RW", !m.readOnly},

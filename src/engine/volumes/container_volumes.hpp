@@ -4,6 +4,7 @@
 // the in-use check of `volume rm` and the anonymous volumes `rm -v` / `run --rm` remove.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,12 @@ class Engine;
 // this call created (the caller removes them when the create fails later). Throws Error.
 std::vector<std::string> prepareContainerVolumes(VolumeStore& store, std::vector<MountSpec>& mounts,
                                                  const nlohmann::json& imageConfig, int rootfsFd);
+
+// --volumes-from CONTAINER[:ro|:rw]: the volume and bind mounts of those containers (found by
+// `find`), except where `mounts` already has the destination; ro/rw overrides their mode.
+// Throws Error("No such container: x") / Error("invalid mode: x").
+void addVolumesFrom(const std::vector<std::string>& from, std::vector<MountSpec>& mounts,
+                    const std::function<ContainerRecord(const std::string&)>& find);
 
 // inspect's Mounts (Docker's shape; --tmpfs mounts are not listed, as in Docker).
 nlohmann::json mountsInspectJson(const std::vector<MountSpec>& mounts);
