@@ -274,7 +274,8 @@ ContainerRecord Engine::create(const RunOptions& o) {
     auto volumesLock = volumes_.lock();
     RunOptions opts = o;  // with the volumes resolved (image VOLUMEs added, volumePath set)
     addVolumesFrom(o.volumesFrom, opts.mounts, [&](const std::string& ref) { return store_.get(ref); });
-    rollback.createdVolumes(volumes_, prepareContainerVolumes(volumes_, opts.mounts, imageCfg, rootfd.get()));
+    auto createdVolumes = prepareContainerVolumes(volumes_, opts.mounts, imageCfg, rootfd.get());
+    rollback.createdVolumes(volumes_, createdVolumes);
     BuiltSpec spec = buildSpec(opts, in);
     // No fsync for the bundle: until the row is ready (below) the dir is a leftover that is
     // removed, never used.
@@ -293,6 +294,7 @@ ContainerRecord Engine::create(const RunOptions& o) {
     rec.hostConfig = hostConfigJson(opts, runtimeName);
     rec.mounts = mountsInspectJson(opts.mounts);
     store_.save(rec);  // one transaction: the row is ready, the container exists from here on
+    for (auto& v : createdVolumes) events::record(cfg_.root, "volume", "create", v, {{"driver", "local"}});
     events::recordContainer(*this, rec, "create");
     rollback.commit();
     return rec;
