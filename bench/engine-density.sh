@@ -81,8 +81,16 @@ echo "# $(date -u '+%F %H:%M UTC'), $(nproc) CPUs, kernel $(uname -r), load: $(c
 "$B" run --rm --network none busybox true  # warm the page cache
 mem0=$(memavail_kb)
 start=$(date +%s.%N)
+lap=$start
+step=$((N >= 10 ? N / 10 : 1))
 for i in $(seq 1 "$N"); do
   "$B" run -d --network none busybox sleep 1000000 >/dev/null || { echo "berth run $i failed" >&2; exit 1; }
+  if [ $((i % step)) -eq 0 ]; then  # does a start get slower with more running?
+    now=$(date +%s.%N)
+    printf 'berth: containers %d..%d: %.1f ms each (load %s)\n' $((i - step + 1)) "$i" \
+      "$(echo "($now - $lap) * 1000 / $step" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
+    lap=$now
+  fi
 done
 end=$(date +%s.%N)
 sleep 2

@@ -191,13 +191,7 @@ int Engine::wait(const std::string& idOrName) {
 }
 
 void Engine::waitMonitorGone(const ContainerRecord& rec, int timeoutMs) const {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
-    Backoff b;
-    while (pathExists(monitorDir(rec.id) + "/monitor.pid") &&
-           monitor::checkMonitor(monitorDir(rec.id)) == monitor::MonitorHealth::Running) {
-        if (std::chrono::steady_clock::now() > deadline) return;
-        b.sleep();
-    }
+    monitor::waitMonitorExit(monitorDir(rec.id), timeoutMs);
 }
 
 namespace {

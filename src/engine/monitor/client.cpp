@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -185,6 +186,31 @@ MonitorHealth checkMonitor(const std::string& stateDir) {
     } catch (...) {
     }
     return MonitorHealth::Lost;
+}
+
+bool waitMonitorExit(const std::string& stateDir, int timeoutMs) {
+    std::string pidText;
+    try {
+        pidText = readFile(stateDir + "/monitor.pid");
+    } catch (const Error&) {
+        return true;
+    }
+    pid_t pid = static_cast<pid_t>(strtol(pidText.c_str(), nullptr, 10));
+    auto space = pidText.find(' ');
+    uint64_t start =
+        space == std::string::npos ? 0 : strtoull(pidText.c_str() + space, nullptr, 10);
+    if (pid <= 0 || start == 0) return true;
+    UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+    if (!pidfd) return true;  // ESRCH: gone (and reaped)
+    // The pidfd refers to whatever process has that pid now: only ours if the start time matches.
+    char state = 0;
+    if (processStartTime(pid, &state) != start || state == 'Z' || state == 'X') return true;
+    pollfd p{pidfd.get(), POLLIN, 0};
+    for (;;) {
+        int r = ::poll(&p, 1, timeoutMs);
+        if (r < 0 && errno == EINTR) continue;  // (the timeout restarts: fine for this use)
+        return r > 0;
+    }
 }
 
 }  // namespace berth::monitor

@@ -52,4 +52,9 @@ int execExitCode(const std::string& stateDir, pid_t pid);
 enum class MonitorHealth { Running, Exited, Lost };
 MonitorHealth checkMonitor(const std::string& stateDir);
 
+// Blocks until the monitor of stateDir is gone (exited, zombie or never there) or timeoutMs
+// passed; true when gone. Waits on a pidfd of the recorded pid (verified by its start time, so a
+// reused pid is never waited for): no polling, wakes the moment the monitor exits.
+bool waitMonitorExit(const std::string& stateDir, int timeoutMs);
+
 }  // namespace berth::monitor
