@@ -154,7 +154,7 @@ void Monitor::createContainer() {
             opts_, {"create", "--bundle", opts_.bundle, "--pid-file", pidFile, opts_.id});
         stdio = {stdinRead_.get(), stdoutWrite_.get(), stderrWrite_.get()};
     }
-    pid_t pid = spawnProcess(argv, stdio);
+    pid_t pid = spawnProtectedRuntime(argv, stdio);
     capture.write.reset();
     int status = 0;
     try {

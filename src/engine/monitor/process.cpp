@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <spawn.h>
 #include <signal.h>
+#include <linux/mount.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -18,7 +19,8 @@ extern char** environ;
 
 namespace berth::monitor {
 
-pid_t spawnProcess(const std::vector<std::string>& argv, const ChildStdio& stdio) {
+pid_t spawnProcess(const std::vector<std::string>& argv, const ChildStdio& stdio,
+                   const std::string& execPath, const std::vector<std::string>& extraEnv) {
     std::vector<char*> cargv;
     cargv.reserve(argv.size() + 1);
     for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
@@ -51,12 +53,40 @@ pid_t spawnProcess(const std::vector<std::string>& argv, const ChildStdio& stdio
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setsigdefault(&attr, &all);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    std::vector<char*> envp;
+    if (!extraEnv.empty()) {
+        for (char** e = environ; e && *e; ++e) envp.push_back(*e);
+        for (const auto& e : extraEnv) envp.push_back(const_cast<char*>(e.c_str()));
+        envp.push_back(nullptr);
+    }
     pid_t pid = 0;
-    int rc = posix_spawn(&pid, cargv[0], &fa, &attr, cargv.data(), environ);
+    int rc = posix_spawn(&pid, execPath.empty() ? cargv[0] : execPath.c_str(), &fa, &attr,
+                         cargv.data(), envp.empty() ? environ : envp.data());
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
     if (rc != 0) throw SysError("exec " + argv[0], rc);
     return pid;
+}
+
+pid_t spawnProtectedRuntime(const std::vector<std::string>& argv, const ChildStdio& stdio) {
+    const std::string& runtime = argv.at(0);
+    auto slash = runtime.rfind('/');
+    if (runtime.compare(slash == std::string::npos ? 0 : slash + 1, std::string::npos,
+                        "berth-runtime") != 0)
+        return spawnProcess(argv, stdio);
+    UniqueFd tree(static_cast<int>(
+        ::syscall(SYS_open_tree, AT_FDCWD, runtime.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)));
+    if (!tree) return spawnProcess(argv, stdio);
+    mount_attr attr{};
+    attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+    if (::syscall(SYS_mount_setattr, tree.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+        return spawnProcess(argv, stdio);
+    // exec through /proc/self/fd resolves the path before close-on-exec fds are closed; the
+    // marker (the runtime's kReadOnlyMarker) says "this read-only image is berth's own clone, not
+    // a host mount an admin might remount read-write": it skips its re-exec. The mount has no
+    // namespace and goes away with the runtime process holding it.
+    return spawnProcess(argv, stdio, "/proc/self/fd/" + std::to_string(tree.get()),
+                        {"_BERTH_RUNTIME_RO_EXE=1"});
 }
 
 static int64_t monotonicNs() {

@@ -18,7 +18,17 @@ struct ChildStdio {
 
 // posix_spawn of argv[0] with the given stdio; the child starts with an empty signal mask and
 // default dispositions. Throws SysError if the spawn or the exec fails.
-pid_t spawnProcess(const std::vector<std::string>& argv, const ChildStdio& stdio);
+// execPath: the file to execute instead of argv[0] (argv[0] is still passed); extraEnv:
+// "NAME=value" entries added to the environment.
+pid_t spawnProcess(const std::vector<std::string>& argv, const ChildStdio& stdio,
+                   const std::string& execPath = "", const std::vector<std::string>& extraEnv = {});
+
+// For berth-runtime's verbs that start container processes (create, exec): runs it straight
+// from a private, detached, read-only bind of its binary, the image it would otherwise
+// re-execute itself into first (CVE-2019-5736, runtime/container/self_clone.cpp): one exec of the
+// runtime less per create. Other runtimes (runc, crun), or no open_tree/mount_setattr: a plain
+// spawn (they protect themselves).
+pid_t spawnProtectedRuntime(const std::vector<std::string>& argv, const ChildStdio& stdio);
 
 struct RunResult {
     int status = 0;      // wait status
