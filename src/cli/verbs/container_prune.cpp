@@ -37,7 +37,16 @@ int64_t untilNs(const std::string& v) {
 }
 
 int runPrune(Invocation& inv) {
-    Filters filters = Filters::parse(inv.flags.getList("filter"));
+    Filters filters;
+    try {
+        filters = Filters::parse(inv.flags.getList("filter"));
+    } catch (const UsageError& e) {
+        // Filters words it for ps's "-f, --filter"; here -f is --force.
+        std::string text = plainMessage(e);
+        auto at = text.find("\"-f, --filter\"");
+        if (at != std::string::npos) text.replace(at, 14, "\"--filter\"");
+        throw UsageError(text);
+    }
     int64_t until = 0;
     try {
         filters.validate({"until", "label", "label!"});

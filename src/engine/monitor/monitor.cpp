@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "common/error.hpp"
@@ -316,7 +317,9 @@ void Monitor::requestStop(int sig, int timeoutSeconds) {
             return;
         case Status::Running:
             kill(containerPid_, sig);
-            armTimer(stopTimer_.get(), static_cast<int64_t>(timeoutSeconds) * 1'000'000'000);
+            // -t 0: SIGKILL at once (a delay of 0 would disarm the timer: no kill ever).
+            armTimer(stopTimer_.get(),
+                     std::max<int64_t>(1, static_cast<int64_t>(timeoutSeconds) * 1'000'000'000));
             return;
         case Status::Exited:
             return;

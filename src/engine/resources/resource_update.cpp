@@ -31,13 +31,13 @@ void applyUpdateToHostConfig(json& hc, const ResourceUpdate& u) {
         throw Error("Conflicting options: Nano CPUs and CPU Period cannot both be set");
     bool nanoSet = num(hc, "NanoCpus") > 0;
     if (u.nanoCpus && *u.nanoCpus > 0 && num(hc, "CpuPeriod") > 0)
-        throw Error("CPU Period cannot be updated as NanoCPUs has already been set");
+        throw Error("Conflicting options: CPU Period cannot be updated as NanoCPUs has already been set");
     if (u.nanoCpus && *u.nanoCpus > 0 && num(hc, "CpuQuota") > 0)
-        throw Error("CPU Quota cannot be updated as NanoCPUs has already been set");
+        throw Error("Conflicting options: CPU Quota cannot be updated as NanoCPUs has already been set");
     if (u.cpuPeriod && *u.cpuPeriod > 0 && nanoSet)
-        throw Error("CPU Period cannot be updated as NanoCPUs has already been set");
+        throw Error("Conflicting options: CPU Period cannot be updated as NanoCPUs has already been set");
     if (u.cpuQuota && *u.cpuQuota > 0 && nanoSet)
-        throw Error("CPU Quota cannot be updated as NanoCPUs has already been set");
+        throw Error("Conflicting options: CPU Quota cannot be updated as NanoCPUs has already been set");
     if (u.restartPolicy && hc.value("AutoRemove", false) && *u.restartPolicy != "no")
         throw Error("Restart policy cannot be updated because AutoRemove is enabled for the container");
 

@@ -26,10 +26,22 @@ std::vector<std::string> hostCapabilities() {
         last = std::stoi(trim(readFile("/proc/sys/kernel/cap_last_cap")));
     } catch (...) {
     }
+    // Only what our bounding set still holds: a capability dropped from it (this VM's
+    // CAP_SYS_RESOURCE) cannot be granted, and asking for it fails the start with EPERM, which is
+    // what `docker run --privileged` does on such a host. Podman takes the bounding set too.
+    uint64_t bounding = ~0ull;
+    try {
+        std::string status = readFile("/proc/self/status");
+        auto pos = status.find("CapBnd:");
+        if (pos != std::string::npos) bounding = std::stoull(status.substr(pos + 7), nullptr, 16);
+    } catch (...) {
+    }
     std::vector<std::string> out;
     for (auto& name : oci::allCapabilityNames()) {
         auto n = oci::capabilityNumber(name);
-        if (last < 0 || (n && *n <= last)) out.push_back(name);
+        if (!n || (last >= 0 && *n > last)) continue;
+        if (*n < 64 && !(bounding & (1ull << *n))) continue;
+        out.push_back(name);
     }
     return out;
 }

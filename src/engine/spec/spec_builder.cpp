@@ -15,6 +15,7 @@
 #include "common/safe_path.hpp"
 #include "common/strings.hpp"
 #include "engine/spec/capability_set.hpp"
+#include "engine/spec/host_devices.hpp"
 #include "engine/spec/option_parsers.hpp"
 #include "engine/spec/user_lookup.hpp"
 #include "engine/volumes/volume_store.hpp"
@@ -360,7 +361,9 @@ BuiltSpec buildSpec(const RunOptions& o, const SpecInputs& in) {
             devRules.push_back(r);
         }
     }
-    json devices = json::array();
+    // --privileged: the host's device nodes (moby: devices.HostDevices()); --device entries
+    // below may override one.
+    json devices = o.privileged ? hostDeviceNodes() : json::array();
     for (auto& d : o.devices) {
         struct stat st {};
         if (::stat(d.hostPath.c_str(), &st) != 0 || !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
