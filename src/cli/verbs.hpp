@@ -47,6 +47,11 @@ CommandPtr makeContainerPruneCommand();  // container prune (no top-level shortc
 
 // volume group (issue 5; verbs/volume.cpp): volume create/ls/inspect/rm/prune
 CommandPtr makeVolumeCommand();
+// `volume inspect` (also behind the top-level `inspect`); needs a "format" flag.
+int runVolumeInspect(Invocation& inv);
+// Whether every name is a volume / any name is an image (top-level inspect's choice).
+bool allVolumes(CliContext& ctx, const std::vector<std::string>& names);
+bool anyImage(CliContext& ctx, const std::vector<std::string>& names);
 
 // Groups with their verbs; app.cpp adds the top-level shortcuts.
 CommandPtr makeImageCommand();

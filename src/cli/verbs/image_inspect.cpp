@@ -110,8 +110,10 @@ CommandPtr makeInspectCommand() {
         // Containers first, as docker does (every argument a container → container inspect).
         if (type == "container" || (type.empty() && allContainers(inv.ctx, inv.args)))
             return runContainerInspect(inv);
+        if (type == "volume" || (type.empty() && allVolumes(inv.ctx, inv.args) && !anyImage(inv.ctx, inv.args)))
+            return runVolumeInspect(inv);
         if (!type.empty() && type != "image") {
-            if (type == "container" || type == "volume" || type == "network")
+            if (type == "container" || type == "network")
                 throw Error("inspect --type " + type + ": not supported yet (images only)");
             throw Error("\"" + type + "\" is not a valid value for --type");
         }

@@ -12,6 +12,7 @@
 #include "common/strings.hpp"
 #include "engine/events/journal.hpp"
 #include "engine/volumes/container_volumes.hpp"
+#include "store/image_store.hpp"
 
 namespace berth::cli {
 namespace {
@@ -113,7 +114,7 @@ int runLs(Invocation& inv) {
     return 0;
 }
 
-int runInspect(Invocation& inv) {
+int runInspectVerb(Invocation& inv) {
     std::string format = inv.flags.getString("format");
     std::vector<json> found;
     std::string errors;
@@ -221,6 +222,25 @@ CommandPtr verb(const char* name, const char* use, const char* help, std::functi
 
 }  // namespace
 
+int runVolumeInspect(Invocation& inv) { return runInspectVerb(inv); }
+
+bool allVolumes(CliContext& ctx, const std::vector<std::string>& names) {
+    for (auto& n : names)
+        if (!volumes(ctx).find(n)) return false;
+    return !names.empty();
+}
+
+bool anyImage(CliContext& ctx, const std::vector<std::string>& names) {
+    for (auto& n : names) {
+        try {
+            ctx.images().inspect(n);
+            return true;
+        } catch (const std::exception&) {
+        }
+    }
+    return false;
+}
+
 CommandPtr makeVolumeCommand() {
     auto create = verb("create", "[OPTIONS] [VOLUME]", "Create a volume", runCreate);
     create->args(ArgsRule::AtMost, 0, 1);
@@ -237,7 +257,7 @@ CommandPtr makeVolumeCommand() {
         .addBool("quiet", 'q', "Only display volume names");
 
     auto inspect = verb("inspect", "[OPTIONS] VOLUME [VOLUME...]",
-                        "Display detailed information on one or more volumes", runInspect);
+                        "Display detailed information on one or more volumes", runInspectVerb);
     inspect->args(ArgsRule::AtLeast, 1);
     inspect->flags.addString("format", 'f', "Format output using a custom template");
 

@@ -222,7 +222,7 @@ void removeVolume(Engine& eng, const std::string& name, bool force) {
     }
     auto users = containersUsingVolume(eng.list(), name);
     if (!users.empty())
-        throw Error("remove " + name + ": volume is in use - [" + join(users, ", ") + "]", EBUSY);
+        throw Error("remove " + name + ": volume is in use - [" + join(users, " ") + "]", EBUSY);
     eng.volumes().remove(name);
     events::record(eng.config().root, "volume", "destroy", name, {{"driver", v->driver}});
 }

@@ -206,6 +206,33 @@ TEST_F(Volumes, InUsePruneAndRemove) {
     EXPECT_EQ(volumeNames().size(), 1u);
 }
 
+TEST_F(Volumes, VolumesFromAndTopLevelInspect) {
+    std::string host = env_->path("vfhost");
+    berth::mkdirAll(host);
+    env_->ok({"run", "--name", "vfsrc", "-v", "vf1:/data", "-v", host + ":/h", "busybox", "sh", "-c",
+              "echo shared > /data/f; echo b > /h/b"});
+    EXPECT_EQ(env_->ok({"run", "--rm", "--volumes-from", "vfsrc", "busybox", "sh", "-c", "cat /data/f /h/b"}),
+              "shared\nb");
+    auto r = env_->run({"run", "--rm", "--volumes-from", "vfsrc:ro", "busybox", "sh", "-c", "echo x > /data/g"});
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.err.find("Read-only file system"), std::string::npos) << r.err;
+    std::string id = env_->ok({"create", "--volumes-from", "vfsrc", "busybox", "true"});
+    auto c = env_->inspect(id);
+    EXPECT_EQ(c["HostConfig"]["VolumesFrom"], nlohmann::json::array({"vfsrc"}));
+    EXPECT_EQ(c["Mounts"].size(), 2u);
+    r = env_->run({"volume", "rm", "vf1"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("volume is in use - ["), std::string::npos) << r.err;
+    // `berth inspect NAME` finds a volume when no container or image has that name.
+    auto v = nlohmann::json::parse(env_->ok({"inspect", "vf1"}));
+    EXPECT_EQ(v[0]["Name"], "vf1");
+    EXPECT_EQ(env_->ok({"inspect", "--type", "volume", "-f", "{{.Driver}}", "vf1"}), "local");
+    r = env_->run({"run", "--rm", "--volumes-from", "nosuch", "busybox", "true"});
+    EXPECT_EQ(r.exitCode, 125);
+    EXPECT_NE(r.err.find("No such container: nosuch"), std::string::npos) << r.err;
+    env_->ok({"rm", id, "vfsrc"});
+}
+
 TEST_F(Volumes, TmpfsMounts) {
     std::string out = env_->ok({"run", "--rm", "--tmpfs", "/t:size=1m", "--mount", "type=tmpfs,target=/t2,tmpfs-size=2m",
                                 "busybox", "sh", "-c", "mount | grep -E ' /t2? '"});
