@@ -229,10 +229,11 @@ TEST(LiveVerbs, StatsNoStreamColumnsAndLimits) {
     for (auto key : {"BlockIO", "CPUPerc", "MemPerc", "MemUsage", "NetIO", "PIDs"})
         EXPECT_TRUE(j.contains(key)) << key;
     EXPECT_TRUE(std::regex_match(j["CPUPerc"].get<std::string>(), std::regex("[0-9]+\\.[0-9]{2}%")));
-    // A busy container shows CPU use (two samples a second apart).
+    // A busy container shows CPU use (two samples a second apart); the bound is low because the
+    // test machine's 2 cores are shared (a lone busy loop got 15-100%).
     env.ok({"run", "-d", "--name", "busy", "busybox", "sh", "-c", "while :; do :; done"});
     auto cpu = env.ok({"stats", "--no-stream", "--format", "{{.CPUPerc}}", "busy"});
-    EXPECT_GT(std::stod(cpu), 20.0) << cpu;
+    EXPECT_GT(std::stod(cpu), 2.0) << cpu;
 }
 
 TEST(LiveVerbs, StatsStreamsAndRedrawsInPlace) {
