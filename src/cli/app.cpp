@@ -148,7 +148,10 @@ CommandPtr buildRootCommand() {
     root->shortHelp = "A daemonless, Docker-compatible container engine";
     root->flags = rootFlags();
     auto image = makeImageCommand();
-    root->add(image).add(makeSystemCommand()).add(makeVersionCommand()).add(makeInspectCommand());
+    auto system = makeSystemCommand();
+    root->add(image).add(system).add(makeVersionCommand()).add(makeInspectCommand());
+    for (auto& child : system->children)  // docker's top-level `events` and `info`
+        if (child->name == "events" || child->name == "info") root->add(aliasOf(child, child->name));
     // docker's top-level shortcuts for image verbs.
     auto verb = [&](const char* name) {
         const Command* c = image->findChild(name);

@@ -53,6 +53,10 @@ int runVolumeInspect(Invocation& inv);
 bool allVolumes(CliContext& ctx, const std::vector<std::string>& names);
 bool anyImage(CliContext& ctx, const std::vector<std::string>& names);
 
+// observability (verbs/events.cpp, info.cpp)
+CommandPtr makeEventsCommand();  // events, system events
+CommandPtr makeInfoCommand();    // info, system info
+
 // Groups with their verbs; app.cpp adds the top-level shortcuts.
 CommandPtr makeImageCommand();
 CommandPtr makeSystemCommand();

@@ -28,6 +28,7 @@ CommandPtr makeSystemCommand() {
     c->group = "management";
     c->add(makeSystemDfCommand());
     c->add(makeSystemCheckCommand());
+    c->add(makeEventsCommand()).add(makeInfoCommand());
     return c;
 }
 
