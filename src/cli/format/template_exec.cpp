@@ -403,6 +403,17 @@ class Executor {
                 if (prev) args.push_back(*prev);
                 prev = call(p, head.name, args);
             } else {
+                if (head.kind == Operand::Field && cmd.operands.size() == 2 && !prev) {
+                    // docker's context methods with an argument ({{.Label "com.x"}}): the
+                    // field holds a map, the argument picks the entry ("" when absent).
+                    json m = evalOperand(p, head, dot);
+                    json key = evalOperand(p, cmd.operands[1], dot);
+                    if (m.is_object() && key.is_string()) {
+                        auto it = m.find(key.get<std::string>());
+                        prev = it == m.end() ? json("") : *it;
+                        continue;
+                    }
+                }
                 if (cmd.operands.size() > 1 || prev)
                     fail(p, "can't give argument to non-function " + head.text);
                 prev = evalOperand(p, head, dot);

@@ -72,7 +72,11 @@ int64_t timeFlag(const Invocation& inv, const std::string& name, int64_t now) {
 int runEvents(Invocation& inv) {
     auto& eng = engineFor(inv.ctx);
     Filters filters = Filters::parse(inv.flags.getList("filter"));
-    filters.validate(ev::EventFilter::validKeys());
+    try {
+        filters.validate(ev::EventFilter::validKeys());
+    } catch (const Error& e) {
+        throw StatusError(1, "Error response from daemon: " + plainMessage(e));
+    }
     ev::EventQuery q;
     for (const auto& key : ev::EventFilter::validKeys())
         for (const auto& v : filters.get(key)) q.filter.add(key, v);

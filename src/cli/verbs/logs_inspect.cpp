@@ -1,6 +1,4 @@
-// `berth logs` (json-file written by berth-monitor) and `berth container inspect`.
-#include <unistd.h>
-
+// `berth container inspect` (`berth logs` is in logs.cpp).
 #include <fstream>
 
 #include "cli/format/formatter.hpp"
@@ -37,58 +35,7 @@ ordered_json ordered(const json& v, const std::vector<std::string>& order) {
     return out;
 }
 
-void writeAll(int fd, const std::string& s) {
-    size_t off = 0;
-    while (off < s.size()) {
-        ssize_t n = ::write(fd, s.data() + off, s.size() - off);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return;
-        }
-        off += size_t(n);
-    }
-}
-
 }  // namespace
-
-CommandPtr makeLogsCommand() {
-    auto c = std::make_shared<Command>();
-    c->name = "logs";
-    c->use = "[OPTIONS] CONTAINER";
-    c->shortHelp = "Fetch the logs of a container";
-    c->args(ArgsRule::Exact, 1);
-    c->flags.addBool("timestamps", 't', "Show timestamps")
-        .addString("tail", 'n', "Number of lines to show from the end of the logs", "all");
-    c->run = [](Invocation& inv) {
-        auto& eng = engineFor(inv.ctx);
-        auto rec = eng.containers().get(inv.args[0]);
-        bool ts = inv.flags.getBool("timestamps");
-        std::string tail = inv.flags.getString("tail");
-        std::ifstream in(eng.logPath(rec));
-        std::vector<json> entries;
-        std::string line;
-        while (std::getline(in, line)) {
-            try {
-                entries.push_back(json::parse(line));
-            } catch (...) {
-            }
-        }
-        size_t start = 0;
-        if (tail != "all" && !tail.empty()) {
-            long n = std::atol(tail.c_str());
-            if (n >= 0 && size_t(n) < entries.size()) start = entries.size() - size_t(n);
-        }
-        inv.ctx.out().flush();
-        for (size_t i = start; i < entries.size(); ++i) {
-            auto& e = entries[i];
-            std::string text = e.value("log", "");
-            if (ts) text = e.value("time", "") + " " + text;
-            writeAll(e.value("stream", "stdout") == "stderr" ? STDERR_FILENO : STDOUT_FILENO, text);
-        }
-        return 0;
-    };
-    return c;
-}
 
 int runContainerInspect(Invocation& inv) {
     auto& eng = engineFor(inv.ctx);

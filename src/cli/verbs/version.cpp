@@ -40,8 +40,32 @@ nlohmann::json versionInfo(const CliContext& ctx) {
         {"Arch", arch},
         {"KernelVersion", u.release},
         {"BuildTime", berthBuildDate()},
+        {"Experimental", false},
         {"Root", ctx.root},
     };
+    // Go's GoVersion has a C++ counterpart: the compiler that built berth.
+#if defined(__clang__)
+    std::string compiler = std::string("clang ") + __clang_version__;
+#elif defined(__GNUC__)
+    std::string compiler = "gcc " + std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) +
+                           "." + std::to_string(__GNUC_PATCHLEVEL__);
+#else
+    std::string compiler = "c++";
+#endif
+    compiler += " (C++" + std::to_string(__cplusplus / 100 % 100) + ")";
+    server["GoVersion"] = compiler;
+    // docker's Components: the engine, then what runs containers (containerd, runc, docker-init
+    // there; berth's own binaries here, built from the same tree).
+    nlohmann::json engineDetails = {
+        {"ApiVersion", kApiVersion},     {"Arch", arch},           {"BuildTime", berthBuildDate()},
+        {"Experimental", "false"},       {"GitCommit", berthGitCommit()},
+        {"GoVersion", compiler},         {"KernelVersion", u.release},
+        {"MinAPIVersion", "1.12"},       {"Os", "linux"}};
+    server["Components"] = nlohmann::json::array();
+    server["Components"].push_back({{"Name", "Engine"}, {"Version", berthVersion()}, {"Details", engineDetails}});
+    for (const char* bin : {"berth-monitor", "berth-runtime", "berth-init"})
+        server["Components"].push_back(
+            {{"Name", bin}, {"Version", berthVersion()}, {"Details", {{"GitCommit", berthGitCommit()}}}});
     return {{"Client", client}, {"Server", server}};
 }
 
@@ -70,10 +94,19 @@ int runVersion(Invocation& inv) {
     out += line(" Version", s["Version"]);
     out += line(" API version", std::string(s["ApiVersion"]) + " (minimum version " +
                                     std::string(s["MinAPIVersion"]) + ")");
+    out += line(" Compiler", s["GoVersion"]);
     out += line(" Git commit", s["GitCommit"]);
+    out += line(" Built", s["BuildTime"]);
     out += line(" OS/Arch", std::string(s["Os"]) + "/" + std::string(s["Arch"]));
     out += line(" Kernel", s["KernelVersion"]);
     out += line(" Root", s["Root"]);
+    out += line(" Experimental", "false");
+    for (auto& comp : s["Components"]) {
+        if (comp["Name"] == "Engine") continue;
+        out += " " + comp["Name"].get<std::string>() + ":\n";
+        out += line(" Version", comp["Version"]);
+        out += line(" GitCommit", comp["Details"]["GitCommit"]);
+    }
     inv.ctx.out() << out;
     return 0;
 }
