@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "cli/verbs.hpp"
+#include "engine/events/journal.hpp"
 #include "cli/verbs/image_util.hpp"
 #include "common/file_io.hpp"
 #include "common/strings.hpp"
@@ -36,6 +37,7 @@ int runImport(Invocation& inv) {
         id = inv.ctx.images().importRootfs(source, opts);
     }
     inv.ctx.out() << id.str() << "\n";
+    engine::events::record(inv.ctx.root, "image", "import", id.str(), {{"name", id.str()}});
     return 0;
 }
 

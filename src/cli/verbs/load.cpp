@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "cli/verbs.hpp"
+#include "engine/events/journal.hpp"
 #include "cli/verbs/image_util.hpp"
 #include "common/file_io.hpp"
 
@@ -28,6 +29,9 @@ int runLoad(Invocation& inv) {
         r = inv.ctx.images().load(input, opts);
     }
     for (const auto& m : r.messages) inv.ctx.out() << m << "\n";
+    for (const auto& img : r.images)
+        engine::events::record(inv.ctx.root, "image", "load", img.id.str(),
+                               {{"name", img.refs.empty() ? img.id.str() : img.refs[0]}});
     return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "cli/error_text.hpp"
 #include "cli/verbs.hpp"
 #include "cli/verbs/image_util.hpp"
+#include "engine/events/journal.hpp"
 
 namespace berth::cli {
 namespace {
@@ -13,8 +14,16 @@ int runRmi(Invocation& inv) {
     bool fatal = false;
     for (const auto& name : inv.args) {
         try {
-            for (const auto& line : inv.ctx.images().remove(name, force, inUseFn(inv.ctx)))
-                inv.ctx.out() << line.str() << "\n";
+            std::string id = inv.ctx.images().resolve(name).str();
+            for (const auto& line : inv.ctx.images().remove(name, force, inUseFn(inv.ctx))) {
+                std::string text = line.str();
+                inv.ctx.out() << text << "\n";
+                // docker's image events: untag (name=the ref), delete (name=the ID)
+                if (text.rfind("Untagged: ", 0) == 0)
+                    engine::events::record(inv.ctx.root, "image", "untag", id, {{"name", text.substr(10)}});
+                else if (text.rfind("Deleted: ", 0) == 0)
+                    engine::events::record(inv.ctx.root, "image", "delete", id, {{"name", id}});
+            }
         } catch (const store::ImageNotFound&) {
             errors.push_back("Error: No such image: " + name);  // as the user wrote it, like docker
         } catch (const Error& e) {

@@ -2,6 +2,7 @@
 #include "cli/error_text.hpp"
 #include "cli/verbs.hpp"
 #include "cli/verbs/image_util.hpp"
+#include "engine/events/journal.hpp"
 #include "store/reference.hpp"
 
 namespace berth::cli {
@@ -21,6 +22,14 @@ CommandPtr makeTagCommand() {
                                      "\" is not a valid repository/tag: " + errorText(e));
         }
         inv.ctx.images().tag(inv.args[0], inv.args[1]);
+        std::string name = inv.args[1];
+        auto slash = name.rfind('/');
+        auto colon = name.rfind(':');
+        if (name.find('@') == std::string::npos &&
+            (colon == std::string::npos || (slash != std::string::npos && colon < slash)))
+            name += ":latest";
+        engine::events::record(inv.ctx.root, "image", "tag",
+                               inv.ctx.images().resolve(inv.args[1]).str(), {{"name", name}});
         return 0;
     };
     return c;

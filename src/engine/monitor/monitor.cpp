@@ -264,6 +264,7 @@ void Monitor::onContainerExit(int waitStatus) {
     exitSignal_ = WIFSIGNALED(waitStatus) ? WTERMSIG(waitStatus) : 0;
     containerPid_ = -1;
     oomKilled_ = oomKillCount() > 0;  // before delete removes the cgroup
+    if (oomKilled_) appendMonitorEvent(opts_.stateDir, "oom", {});  // docker: oom, then die
     armTimer(stopTimer_.get(), 0);
     if (healthTimer_) {
         armTimer(healthTimer_.get(), 0);

@@ -83,6 +83,18 @@ TEST(ObsEvents, FollowsNewEventsAndStopsAtUntil) {
                                         "die obs-follow", "destroy obs-follow"}));
 }
 
+TEST(ObsEvents, ImageTagAndUntag) {
+    BERTH_REQUIRE_ROOT();
+    BerthEnv env;
+    std::string since = std::to_string(time(nullptr) - 1);
+    env.ok({"tag", "busybox", "obs-tag"});
+    env.ok({"rmi", "obs-tag"});
+    std::string until = std::to_string(time(nullptr) + 1);
+    auto got = splitLines(env.ok({"events", "--since", since, "--until", until, "--filter", "type=image",
+                                  "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}"}));
+    EXPECT_EQ(got, (std::vector<std::string>{"image tag obs-tag:latest", "image untag obs-tag:latest"}));
+}
+
 TEST(ObsEvents, BadArgumentsAsDocker) {
     BERTH_REQUIRE_ROOT();
     BERTH_REQUIRE_DOCKER_PEER(docker);
