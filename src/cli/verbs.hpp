@@ -33,6 +33,10 @@ CommandPtr makeWaitCommand();              // wait, container wait
 CommandPtr makeLogsCommand();              // logs, container logs
 CommandPtr makePsCommand();                // ps, container ls
 CommandPtr makeContainerInspectCommand();  // container inspect
+CommandPtr makeCpCommand();                // cp, container cp
+CommandPtr makeDiffCommand();              // diff, container diff
+CommandPtr makeExportCommand();            // export, container export
+CommandPtr makeCommitCommand();            // commit, container commit
 CommandPtr makeContainerCommand();         // the container group
 // (issue 5, live: one file each under verbs/)
 CommandPtr makeRestartCommand();         // restart, container restart

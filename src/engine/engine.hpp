@@ -169,8 +169,11 @@ class Engine {
     // "/berth/<id>": linux.cgroupsPath of the container's bundle.
     std::string cgroupsPath(const ContainerRecord& rec) const;
 
-  private:
+    // Mounts the container's overlay at containers/<id>/rootfs unless mounted (start, and the
+    // fs verbs on a stopped container: engine/fs/rootfs_access.hpp).
     void ensureRootfsMounted(const ContainerRecord& rec) const;
+
+  private:
     void reserveName(ContainerRecord& rec, bool generated);
     // Thaws a paused container (before a stop/remove, after a kill); no-op otherwise.
     void thawIfPaused(const ContainerRecord& rec) const;

@@ -75,6 +75,14 @@ struct ImportOptions {
     std::string platform;              // "" → linux/amd64 ("os/arch[/variant]")
 };
 
+// `docker commit`: a container's changes as one more layer on top of its image.
+struct CommitOptions {
+    std::string parent;     // the image the container was made from ("sha256:<hex>")
+    nlohmann::json config;  // the new image config document; its rootfs.diff_ids must be the
+                            // parent's: the store appends the new layer's diff_id
+    std::string ref;        // "" → untagged
+};
+
 // One row of `docker images`.
 struct ImageSummary {
     Digest id;
@@ -183,6 +191,10 @@ class ImageStore {
     // given changes applied to its config. Returns the new image ID.
     Digest importRootfs(const std::string& tarPath, const ImportOptions& opts);
     Digest importRootfs(int fd, const ImportOptions& opts);
+    // `docker commit`: the layer tar at layerTarFd (read from its current offset; -1: no new
+    // layer, the history entry is then marked empty_layer) on top of the parent's layers.
+    // Returns the new image ID.
+    Digest commit(int layerTarFd, const CommitOptions& opts);
 
     // ---- queries
     // Every image (dangling ones included), newest first. The CLI filters (dangling, label,

@@ -101,7 +101,11 @@ CommandPtr makeContainerCommand() {
         .add(makeUpdateCommand())
         .add(makeRenameCommand())
         .add(makePortCommand())
-        .add(makeContainerPruneCommand());
+        .add(makeContainerPruneCommand())
+        .add(makeCpCommand())
+        .add(makeDiffCommand())
+        .add(makeExportCommand())
+        .add(makeCommitCommand());
     return g;
 }
 

@@ -103,6 +103,8 @@ void Engine::start(const std::string& idOrName, bool noStart) {
     // run removes the container itself (and gets the exit code first), so only detached ones.
     if (rec.autoRemove && !noStart && ::access((cfg_.binDir + "/berth").c_str(), X_OK) == 0)
         m.exitCommand = {cfg_.binDir + "/berth", "--root", cfg_.root, "rm", "-f", rec.id};
+    // Docker unmounts a stopped container's rootfs; --rm ones are removed (and unmounted) anyway.
+    m.unmountRootfs = !rec.autoRemove;
     mkdirAll(m.runtimeRoot, 0700);
     rec.started = true;
     store_.save(rec);

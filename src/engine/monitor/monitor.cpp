@@ -1,6 +1,7 @@
 #include "engine/monitor/monitor.hpp"
 
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -342,6 +343,13 @@ long Monitor::oomKillCount() const {
 }
 
 void Monitor::finish() {
+    if (opts_.unmountRootfs) {
+        // Before "exited" is published: a `start` that follows mounts it again, never races us.
+        // Lazy: a `cp` that still holds the tree keeps it until done.
+        std::string rootfs = opts_.bundle + "/rootfs";
+        if (::umount2(rootfs.c_str(), MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+            diag("unmount " + rootfs + ": " + errnoName(errno));
+    }
     status_ = Status::Exited;
     writeState();
     done_ = true;

@@ -189,6 +189,8 @@ MonitorOptions MonitorOptions::parse(const std::vector<std::string>& args) {
             o.syncFd = parsePositiveInt(flag, value(), 0);
         else if (flag == "--foreground")
             o.foreground = true;
+        else if (flag == "--unmount-rootfs")
+            o.unmountRootfs = true;
         else
             throw Error("unknown flag \"" + flag + "\"");
     }
@@ -241,6 +243,7 @@ std::vector<std::string> MonitorOptions::toArgs() const {
     }
     if (syncFd >= 0) a.insert(a.end(), {"--sync-fd", std::to_string(syncFd)});
     if (foreground) a.push_back("--foreground");
+    if (unmountRootfs) a.push_back("--unmount-rootfs");
     return a;
 }
 

@@ -37,6 +37,9 @@
 //                             {"ok":true,"pid":1234,"monitorPid":1230}
 //                             {"ok":false,"error":"runtime create: ..."}
 //   --foreground            do not detach (debugging, tests)
+//   --unmount-rootfs        unmount BUNDLE/rootfs once the container exited for good (before the
+//                           final state is published, so a `start` never races it), as Docker
+//                           unmounts a stopped container's rootfs
 //
 // State dir: monitor.pid ("PID STARTTIME"), monitor.sock (control socket), container.pid,
 // console.sock (while creating a pty container), state.json (live status), exit.json (last exit,
@@ -91,6 +94,7 @@ struct MonitorOptions {
     std::vector<std::string> exitCommand;  // [0] the path
     int syncFd = -1;
     bool foreground = false;
+    bool unmountRootfs = false;
 
     // Throws Error naming the bad flag or value; checks required flags.
     static MonitorOptions parse(const std::vector<std::string>& args);

@@ -43,7 +43,8 @@ enum class Compression { None, Gzip, Zstd };
 Compression detectCompression(const unsigned char* head, size_t len);
 const char* compressionName(Compression c);
 
-enum class WhiteoutMode { Overlay, Apply };
+// None: ".wh." names are ordinary files (`cp` into a container, as Docker's plain Untar).
+enum class WhiteoutMode { Overlay, Apply, None };
 
 struct UnpackOptions {
     // Names the layer in errors and logs, e.g. the blob digest "sha256:<hex>".

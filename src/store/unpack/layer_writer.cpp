@@ -167,7 +167,7 @@ void LayerWriter::write(const TarEntry& e, const DataFn& data) {
         return;
     }
     const std::string& base = comps.back();
-    switch (whiteoutKind(base)) {
+    switch (settings_.whiteouts == WhiteoutMode::None ? WhiteoutKind::None : whiteoutKind(base)) {
         case WhiteoutKind::AufsMeta:
             return;
         case WhiteoutKind::Opaque: {
