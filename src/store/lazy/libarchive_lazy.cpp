@@ -90,6 +90,12 @@ BERTH_LAZY_ARCHIVE(void, archive_entry_free, (E), (e))
 BERTH_LAZY_ARCHIVE(void, archive_entry_set_hardlink, (E, const char* p), (e, p))
 BERTH_LAZY_ARCHIVE(void, archive_entry_set_rdevmajor, (E, dev_t d), (e, d))
 BERTH_LAZY_ARCHIVE(void, archive_entry_set_rdevminor, (E, dev_t d), (e, d))
+// engine/fs (cp, export, commit)
+BERTH_LAZY_ARCHIVE(void, archive_entry_set_rdev, (E, dev_t d), (e, d))
+BERTH_LAZY_ARCHIVE(int, archive_read_support_filter_gzip, (A), (a))
+BERTH_LAZY_ARCHIVE(int, archive_read_support_filter_bzip2, (A), (a))
+BERTH_LAZY_ARCHIVE(int, archive_read_support_filter_xz, (A), (a))
+BERTH_LAZY_ARCHIVE(int, archive_read_support_filter_zstd, (A), (a))
 BERTH_LAZY_ARCHIVE(void, archive_entry_xattr_add_entry,
                    (E, const char* name, const void* value, size_t size),
                    (e, name, value, size))
