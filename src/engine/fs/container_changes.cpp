@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <set>
 
 #include "common/error.hpp"
@@ -101,11 +102,15 @@ std::string commitContainer(Engine& engine, store::ImageStore& images, const std
     json imageConfig = images.config(rec.imageId);
     json cfg = rec.config.is_object() ? rec.config : json::object();
     cfg["Image"] = rec.imageId;
-    try {
-        store::applyConfigChanges(cfg, req.changes);
-    } catch (const Error& e) {
-        throw DaemonError(e.what());
+    // Docker's daemon words an unknown instruction "bad is not a valid change command".
+    static const std::set<std::string> known = {"cmd",   "entrypoint", "env",    "expose", "label",
+                                                "onbuild", "stopsignal", "user", "volume", "workdir"};
+    for (auto& ch : req.changes) {
+        std::string word = ch.substr(0, ch.find_first_of(" \t"));
+        for (auto& c : word) c = char(std::tolower(static_cast<unsigned char>(c)));
+        if (!known.count(word)) throw DaemonError(word + " is not a valid change command");
     }
+    store::applyConfigChanges(cfg, req.changes);
 
     // The diff tar: the upper dir with overlay whiteouts as OCI ".wh." entries.
     std::string tmpDir = engine.config().root + "/tmp";

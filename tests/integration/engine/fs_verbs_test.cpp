@@ -315,6 +315,9 @@ TEST(FsVerbsVsDocker, OutputsAndErrorsMatch) {
         std::string shown;
         for (auto& s : args) shown += s + " ";
         EXPECT_EQ(a.exitCode, b.exitCode) << shown;
+        // docker 20.10's client words cp's 404s "Error: No such container:path: C:/p"; newer
+        // clients print the daemon's "Could not find the file /p in container C" (berth's).
+        if (b.err.find("No such container:path") != std::string::npos) continue;
         EXPECT_EQ(a.err, asBerthText(b.err)) << shown;
     }
     // commit: same history columns for the new layer.
