@@ -3,7 +3,9 @@
 #include "cli/format/formatter.hpp"
 #include "cli/format/units.hpp"
 #include "cli/verbs.hpp"
+#include "cli/verbs/container_util.hpp"
 #include "cli/verbs/image_util.hpp"
+#include "engine/volumes/container_volumes.hpp"
 
 namespace berth::cli {
 namespace {
@@ -49,6 +51,22 @@ json typeRow(const std::string& type, size_t total, size_t active, uint64_t size
             {"Reclaimable", reclaim}};
 }
 
+// Local volumes: count, those a container uses, their size, what unused ones hold.
+json volumesRow(CliContext& ctx) {
+    auto& eng = engineFor(ctx);
+    auto containers = eng.list();
+    size_t total = 0, active = 0;
+    uint64_t size = 0, unused = 0;
+    for (auto& v : eng.volumes().list()) {
+        uint64_t s = eng.volumes().size(v);
+        ++total;
+        size += s;
+        if (engine::containersUsingVolume(containers, v.name).empty()) unused += s;
+        else ++active;
+    }
+    return typeRow("Local Volumes", total, active, size, reclaimable(unused, size));
+}
+
 int runDf(Invocation& inv) {
     store::DiskUsage du = inv.ctx.images().diskUsage(inUseFn(inv.ctx));
     std::string format = inv.flags.getString("format");
@@ -79,7 +97,7 @@ int runDf(Invocation& inv) {
     std::vector<json> rows = {
         typeRow("Images", du.images, du.active, du.size, reclaimable(du.reclaimable, du.size)),
         typeRow("Containers", 0, 0, 0, "0B"),
-        typeRow("Local Volumes", 0, 0, 0, "0B"),
+        volumesRow(inv.ctx),
         typeRow("Build Cache", 0, 0, 0, "0B"),
     };
     writeRows(inv.ctx.out(), format, kTable, rows);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <set>
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
@@ -265,6 +266,7 @@ std::string VolumeStore::prepareForUse(const Volume& v) {
 
 uint64_t VolumeStore::size(const Volume& v) const {
     uint64_t total = 0;
+    std::set<std::pair<dev_t, ino_t>> seen;
     std::vector<std::string> stack{v.mountpoint};
     while (!stack.empty()) {
         std::string d = stack.back();
@@ -276,8 +278,9 @@ uint64_t VolumeStore::size(const Volume& v) const {
             if (n == "." || n == "..") continue;
             struct stat st {};
             if (::fstatat(::dirfd(dir), n.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-            total += uint64_t(st.st_blocks) * 512;
             if (S_ISDIR(st.st_mode)) stack.push_back(d + "/" + n);
+            else if (st.st_nlink < 2 || seen.insert({st.st_dev, st.st_ino}).second)
+                total += uint64_t(st.st_size);  // moby's directory.Size: file sizes, links once
         }
         ::closedir(dir);
     }

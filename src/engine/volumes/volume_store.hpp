@@ -86,7 +86,7 @@ class VolumeStore {
     // Where a container's mount takes the volume from: its _data, mounted first when the volume
     // has driver options. Throws Error naming the volume when that mount fails.
     std::string prepareForUse(const Volume& v);
-    // Bytes under _data (du-like, allocated blocks); 0 when unreadable.
+    // Bytes of the files under _data (hard links counted once, as moby's directory.Size).
     uint64_t size(const Volume& v) const;
     bool isEmpty(const Volume& v) const;
 
