@@ -37,6 +37,8 @@ CommandPtr makeCpCommand();                // cp, container cp
 CommandPtr makeDiffCommand();              // diff, container diff
 CommandPtr makeExportCommand();            // export, container export
 CommandPtr makeCommitCommand();            // commit, container commit
+CommandPtr makeExecCommand();              // exec, container exec (verbs/exec.cpp)
+CommandPtr makeAttachCommand();            // attach, container attach (verbs/attach.cpp)
 CommandPtr makeContainerCommand();         // the container group
 // (issue 5, live: one file each under verbs/)
 CommandPtr makeRestartCommand();         // restart, container restart

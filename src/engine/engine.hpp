@@ -91,6 +91,47 @@ struct ContainerState {
 // The Error of a container whose berth-monitor died.
 std::string lostMonitorError(int monitorPid);
 
+// The caller's end of an attached session (run without -d, start -a, attach, exec).
+struct AttachStdio {
+    int inFd = -1;  // -1: stdin not attached
+    int outFd = 1;
+    int errFd = 2;
+    // SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGUSR1/SIGUSR2 received meanwhile go to the container
+    // (docker's --sig-proxy; not with a tty, where ^C is a byte like any other).
+    bool sigProxy = false;
+    std::string detachKeys;  // docker's syntax ("ctrl-p,ctrl-q", "ctrl-a,x"); "" → ctrl-p,ctrl-q
+};
+
+struct AttachOutcome {
+    int exitCode = 0;
+    bool detached = false;  // the detach keys were typed: the process runs on, exitCode unset
+};
+
+// `docker exec`'s options.
+struct ExecOptions {
+    std::vector<std::string> cmd;
+    std::vector<std::string> env;       // -e (KEY=VAL, or KEY: from the caller's environment)
+    std::vector<std::string> envFiles;  // --env-file
+    std::string workdir;                // -w ("" → the container's)
+    std::string user;                   // -u ("" → the container's)
+    bool tty = false;
+    bool interactive = false;  // -i
+    bool detach = false;       // -d
+    bool privileged = false;   // every capability
+};
+
+// The exec'd command could not be started; exitCode is Docker's: 127 when it was not found,
+// 126 when it could not be executed (or another start failure).
+class ExecStartError : public Error {
+  public:
+    ExecStartError(const std::string& message, int exitCode)
+        : Error(message), exitCode_(exitCode) {}
+    int exitCode() const { return exitCode_; }
+
+  private:
+    int exitCode_;
+};
+
 class Engine {
   public:
     Engine(EngineConfig cfg, ImageSource& images);
@@ -142,6 +183,16 @@ class Engine {
     // received meanwhile are sent to the container (docker's --sig-proxy).
     int runAttached(const ContainerRecord& rec, int outFd, int errFd, int inFd = -1,
                     bool sigProxy = false);
+    // The same with detach keys (engine/interactive/attach.cpp); a detach leaves it running.
+    AttachOutcome runAttached(const ContainerRecord& rec, const AttachStdio& io);
+    // Attaches to a running container's stdio (docker attach) until it exits (its exit code) or
+    // the detach keys are typed. Throws Error ("You cannot attach to a stopped container, start
+    // it first"; "Invalid detach keys (x) provided").
+    AttachOutcome attach(const std::string& idOrName, const AttachStdio& io);
+    // Runs a command in a running container through its monitor (docker exec); returns its exit
+    // code (0 right away with opts.detach). Throws Error ("container ID is not running"),
+    // ExecStartError when the command could not start.
+    AttachOutcome exec(const std::string& idOrName, const ExecOptions& opts, const AttachStdio& io);
 
     // Removes what killed creates left (dirs without a row, "creating" rows whose process is
     // gone: their mounts, files and row). Returns the IDs cleaned. `berth system check`

@@ -159,7 +159,8 @@ void addRunFlags(FlagSet& f) {
         .addBool("no-healthcheck", 0, "Disable any container-specified HEALTHCHECK")
         .addString("log-driver", 0, "Logging driver for the container")
         .addList("log-opt", 0, "Log driver options")
-        .addBool("sig-proxy", 0, "Proxy received signals to the process", true);
+        .addBool("sig-proxy", 0, "Proxy received signals to the process", true)
+        .addString("detach-keys", 0, "Override the key sequence for detaching a container");
 }
 
 engine::RunOptions runOptionsFrom(const Invocation& inv) {

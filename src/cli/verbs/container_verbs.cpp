@@ -25,6 +25,30 @@ int forEach(Invocation& inv, bool echo, const std::function<void(const std::stri
     return 0;
 }
 
+// start -a [-i]: attach, then start (or just attach when it runs); the container's exit code.
+int startAttached(Invocation& inv, bool in) {
+    auto& eng = engineFor(inv.ctx);
+    engine::AttachStdio io;
+    io.sigProxy = true;
+    io.detachKeys = inv.flags.getString("detach-keys");
+    try {
+        auto rec = eng.containers().get(inv.args[0]);
+        if (in && rec.config.value("OpenStdin", false)) {
+            if (rec.config.value("Tty", false) && !::isatty(inv.ctx.stdinFd()))
+                throw StatusError(1, "the input device is not a TTY");
+            io.inFd = inv.ctx.stdinFd();
+        }
+        inv.ctx.out().flush();
+        auto st = eng.state(rec);
+        auto outcome = st.running ? eng.attach(rec.id, io) : eng.runAttached(rec, io);
+        return outcome.detached ? 0 : outcome.exitCode;
+    } catch (const StatusError&) {
+        throw;
+    } catch (const Error& e) {
+        throw StatusError(1, "Error response from daemon: " + plainMessage(e));
+    }
+}
+
 CommandPtr verb(const char* name, const char* use, const char* help) {
     auto c = std::make_shared<Command>();
     c->name = name;
@@ -38,13 +62,15 @@ CommandPtr verb(const char* name, const char* use, const char* help) {
 
 CommandPtr makeStartCommand() {
     auto c = verb("start", "[OPTIONS] CONTAINER [CONTAINER...]", "Start one or more stopped containers");
-    c->flags.addBool("attach", 'a', "Attach STDOUT/STDERR and forward signals");
+    c->flags.addBool("attach", 'a', "Attach STDOUT/STDERR and forward signals")
+        .addString("detach-keys", 0, "Override the key sequence for detaching a container")
+        .addBool("interactive", 'i', "Attach container's STDIN");
     c->run = [](Invocation& inv) {
         auto& eng = engineFor(inv.ctx);
-        if (inv.flags.getBool("attach")) {
+        bool in = inv.flags.getBool("interactive");
+        if (inv.flags.getBool("attach") || in) {
             if (inv.args.size() != 1) throw StatusError(1, "you cannot start and attach multiple containers at once");
-            auto rec = eng.containers().get(inv.args[0]);
-            return eng.runAttached(rec, STDOUT_FILENO, STDERR_FILENO);
+            return startAttached(inv, in);
         }
         std::vector<std::string> failed;
         try {

@@ -105,7 +105,9 @@ CommandPtr makeContainerCommand() {
         .add(makeCpCommand())
         .add(makeDiffCommand())
         .add(makeExportCommand())
-        .add(makeCommitCommand());
+        .add(makeCommitCommand())
+        .add(makeExecCommand())
+        .add(makeAttachCommand());
     return g;
 }
 

@@ -40,6 +40,9 @@ int runRun(Invocation& inv) {
     bool detach = inv.flags.getBool("detach");
     if (detach && o.autoRemove && o.restart != "no" && !o.restart.empty())
         throwRunError(inv.commandPath, "Conflicting options: --restart and --rm");
+    // docker checks before anything is created.
+    if (!detach && o.tty && o.openStdin && !::isatty(STDIN_FILENO))
+        throw StatusError(1, "the input device is not a TTY");
     auto rec = createFor(inv, o);
     auto& eng = engineFor(inv.ctx);
     if (detach) {
@@ -54,9 +57,15 @@ int runRun(Invocation& inv) {
     }
     inv.ctx.out().flush();
     int code = 0;
+
     try {
-        code = eng.runAttached(rec, STDOUT_FILENO, STDERR_FILENO, o.openStdin ? STDIN_FILENO : -1,
-                               inv.flags.getBool("sig-proxy"));
+        engine::AttachStdio io;
+        io.inFd = o.openStdin ? STDIN_FILENO : -1;
+        io.sigProxy = inv.flags.getBool("sig-proxy");
+        io.detachKeys = inv.flags.getString("detach-keys");
+        auto outcome = eng.runAttached(rec, io);
+        if (outcome.detached) return 0;  // docker: the container runs on (--rm: removed by its end)
+        code = outcome.exitCode;
     } catch (const Error& e) {
         if (o.autoRemove) try { eng.remove(rec.id, true); } catch (...) {}
         // docker: a container that could not start → 125; 127 when the command is missing,

@@ -1,4 +1,4 @@
-// Engine::start/stop/kill/wait and the attached run, through the container's berth-monitor.
+// Engine::start/stop/kill/wait, through the container's berth-monitor.
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -30,18 +30,6 @@ bool isMountPoint(const std::string& path) {
     if (::stat(path.c_str(), &a) != 0) return false;
     if (::stat((path + "/..").c_str(), &b) != 0) return false;
     return a.st_dev != b.st_dev;
-}
-
-void writeAll(int fd, const char* data, size_t len) {
-    while (len > 0) {
-        ssize_t n = ::write(fd, data, len);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return;  // the reader went away: keep draining so the container isn't blocked
-        }
-        data += n;
-        len -= size_t(n);
-    }
 }
 
 // Sleeps a little longer each round: 1 ms, 2 ms, ... up to 50 ms.
@@ -196,112 +184,6 @@ void Engine::waitMonitorGone(const ContainerRecord& rec, int timeoutMs) const {
     monitor::waitMonitorExit(monitorDir(rec.id), timeoutMs);
 }
 
-namespace {
-
-// Raw mode on a terminal for the duration of an attached -t run.
-class RawTerminal {
-  public:
-    explicit RawTerminal(int fd) : fd_(fd) {
-        if (::tcgetattr(fd_, &saved_) != 0) {
-            fd_ = -1;
-            return;
-        }
-        struct termios raw = saved_;
-        ::cfmakeraw(&raw);
-        raw.c_oflag |= OPOST;  // keep \n → \r\n for our own messages
-        ::tcsetattr(fd_, TCSANOW, &raw);
-    }
-    ~RawTerminal() {
-        if (fd_ >= 0) ::tcsetattr(fd_, TCSANOW, &saved_);
-    }
-
-  private:
-    int fd_;
-    struct termios saved_ {};
-};
-
-}  // namespace
-
-int Engine::runAttached(const ContainerRecord& rec, int outFd, int errFd, int inFd, bool sigProxy) {
-    bool tty = rec.config.value("Tty", false);
-    bool withStdin = inFd >= 0 && rec.config.value("OpenStdin", false);
-    start(rec.id, /*noStart=*/true);
-    std::string mdir = monitorDir(rec.id);
-    UniqueFd conn = monitor::monitorAttach(mdir, withStdin, true, true, /*stdinOnce=*/withStdin);
-    events::recordContainer(*this, rec, "attach");
-    std::optional<RawTerminal> raw;
-    if (tty && withStdin && ::isatty(inFd)) {
-        raw.emplace(inFd);
-        struct winsize ws {};
-        if (::ioctl(inFd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) {
-            try {
-                monitor::monitorRequest(mdir, "resize " + std::to_string(ws.ws_row) + " " +
-                                                  std::to_string(ws.ws_col));
-            } catch (const Error&) {
-            }
-        }
-    }
-    if (sigProxy && !tty) {
-        // Forwarded from a thread that waits for them (the handlers' context can't do I/O).
-        sigset_t set;
-        sigemptyset(&set);
-        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) sigaddset(&set, sig);
-        pthread_sigmask(SIG_BLOCK, &set, nullptr);
-        std::thread([set, mdir] {
-            for (;;) {
-                int sig = 0;
-                if (sigwait(&set, &sig) != 0) return;
-                try {
-                    monitor::monitorRequest(mdir, "kill " + std::to_string(sig));
-                } catch (const Error&) {
-                }
-            }
-        }).detach();
-    }
-    if (withStdin) {
-        int connFd = conn.get();
-        std::thread([inFd, connFd] {
-            char b[16384];
-            for (;;) {
-                ssize_t n = ::read(inFd, b, sizeof b);
-                if (n < 0 && errno == EINTR) continue;
-                if (n <= 0) break;
-                writeAll(connFd, b, size_t(n));
-            }
-            ::shutdown(connFd, SHUT_WR);  // stdin-once: the container sees EOF
-        }).detach();
-    }
-    startMonitored(rec);
-    std::string buf;
-    char chunk[65536];
-    for (;;) {
-        ssize_t n = ::read(conn.get(), chunk, sizeof chunk);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
-        if (n == 0) break;
-        if (tty) {
-            writeAll(outFd, chunk, size_t(n));
-            continue;
-        }
-        buf.append(chunk, size_t(n));
-        // stdcopy frames: [stream, 0, 0, 0, size BE32] payload
-        size_t off = 0;
-        while (buf.size() - off >= 8) {
-            auto* h = reinterpret_cast<const unsigned char*>(buf.data() + off);
-            size_t len = (size_t(h[4]) << 24) | (size_t(h[5]) << 16) | (size_t(h[6]) << 8) | h[7];
-            if (buf.size() - off < 8 + len) break;
-            writeAll(h[0] == 2 ? errFd : outFd, buf.data() + off + 8, len);
-            off += 8 + len;
-        }
-        buf.erase(0, off);
-    }
-    raw.reset();
-    // The stdin thread may still hold the socket's number: leave the fd to process exit.
-    if (withStdin) (void)conn.release();
-    else conn.reset();
-    return wait(rec.id);
-}
+// runAttached: engine/interactive/attach.cpp
 
 }  // namespace berth::engine

@@ -125,7 +125,8 @@ std::string monitorRequest(const std::string& stateDir, const std::string& reque
     return parseReply(readLine(sock.get(), timeoutSeconds, what), what);
 }
 
-UniqueFd monitorAttach(const std::string& stateDir, bool in, bool out, bool err, bool stdinOnce) {
+UniqueFd monitorAttach(const std::string& stateDir, bool in, bool out, bool err, bool stdinOnce,
+                       uint64_t* clientId) {
     std::string request = "attach";
     if (in) request += " stdin";
     if (out) request += " stdout";
@@ -134,8 +135,13 @@ UniqueFd monitorAttach(const std::string& stateDir, bool in, bool out, bool err,
     std::string what = "monitor " + stateDir + ": attach";
     UniqueFd sock = withContext(what, [&] { return connectUnix(stateDir + "/monitor.sock"); });
     writeAll(sock.get(), request + "\n", what);
-    parseReply(readLine(sock.get(), 10, what), what);
+    std::string id = parseReply(readLine(sock.get(), 10, what), what);
+    if (clientId) *clientId = strtoull(id.c_str(), nullptr, 10);
     return sock;
+}
+
+void monitorDetach(const std::string& stateDir, uint64_t clientId) {
+    monitorRequest(stateDir, "detach " + std::to_string(clientId), 10);
 }
 
 ExecHandle monitorExec(const std::string& stateDir, const std::string& processFile, bool tty,
@@ -149,7 +155,10 @@ ExecHandle monitorExec(const std::string& stateDir, const std::string& processFi
     UniqueFd sock = withContext(what, [&] { return connectUnix(stateDir + "/monitor.sock"); });
     writeAll(sock.get(), request + "\n", what);
     ExecHandle h;
-    h.pid = static_cast<pid_t>(atoi(parseReply(readLine(sock.get(), 30, what), what).c_str()));
+    std::string answer = parseReply(readLine(sock.get(), 30, what), what);  // PID [CLIENT_ID]
+    char* end = nullptr;
+    h.pid = static_cast<pid_t>(strtol(answer.c_str(), &end, 10));
+    h.clientId = strtoull(end, nullptr, 10);
     if (!detach) h.sock = std::move(sock);
     return h;
 }

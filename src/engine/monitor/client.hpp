@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 
 #include "common/fd.hpp"
@@ -28,8 +29,13 @@ std::string monitorRequest(const std::string& stateDir, const std::string& reque
 
 // Sends "attach ..." and returns the connected socket once the monitor said ok; the stream
 // follows (see monitor.hpp). Throws Error.
+// clientId (if given) receives the monitor's id of the connection (for monitorDetach).
 UniqueFd monitorAttach(const std::string& stateDir, bool in, bool out, bool err,
-                       bool stdinOnce = false);
+                       bool stdinOnce = false, uint64_t* clientId = nullptr);
+
+// The attach or exec client clientId typed the detach keys: the monitor takes what it sent so far
+// and drops it without closing the process's stdin. Throws Error.
+void monitorDetach(const std::string& stateDir, uint64_t clientId);
 
 // Starts an exec session (see monitor.hpp): processFile is an OCI process object (absolute
 // path). Returns the connection carrying the process's I/O (closed by the monitor once it exited;
@@ -37,6 +43,7 @@ UniqueFd monitorAttach(const std::string& stateDir, bool in, bool out, bool err,
 struct ExecHandle {
     UniqueFd sock;
     pid_t pid = 0;
+    uint64_t clientId = 0;  // for monitorDetach
 };
 ExecHandle monitorExec(const std::string& stateDir, const std::string& processFile, bool tty,
                        bool in, bool detach = false);

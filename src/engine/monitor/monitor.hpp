@@ -12,13 +12,16 @@
 //   kill SIGNAL                  → ok            (SIGKILL / the stop signal also cancel restarts)
 //   resize ROWS COLS             → ok            (TIOCSWINSZ on the pty master)
 //   attach [stdin] [stdout] [stderr] [stdin-once]
-//                                → ok, then the stream: without a tty, output framed as Docker's
+//                                → ok CLIENT_ID, then the stream: without a tty, output framed as Docker's
 //                                  stdcopy (8-byte header: stream 1|2, 0,0,0, size big-endian),
 //                                  with a tty raw bytes; bytes from the client go to the
 //                                  container's stdin. Detach: the client closes the connection.
 //                                  stdin-once: the client's EOF also closes the container's stdin.
+//   detach CLIENT_ID             → ok: the attached client (or exec client) CLIENT_ID typed the
+//                                  detach keys: what it sent so far goes in, then it is dropped
+//                                  without its EOF closing stdin (the process runs on).
 //   exec [tty] [stdin] [detach] PROCESS_JSON
-//                                → ok PID: `<runtime> exec -d --process PROCESS_JSON` (an OCI
+//                                → ok PID [CLIENT_ID]: `<runtime> exec -d --process PROCESS_JSON` (an OCI
 //                                  process object the engine wrote; PROCESS_JSON absolute); the
 //                                  process becomes the monitor's child. Unless detached the
 //                                  connection then carries its I/O as attach does (the client's
@@ -100,6 +103,7 @@ class Monitor {
     Client* findClient(uint64_t clientId);
     void updateClientEvents(Client& c);
     void finalizeClient(Client& c);
+    void detachClient(Client& c);
 
     // Exec sessions (monitor_exec.cpp)
     void startExec(Client& c, const std::vector<std::string>& words);

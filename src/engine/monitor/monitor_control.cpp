@@ -221,6 +221,15 @@ bool Monitor::handleRequest(Client& c, const std::string& line) {
             c.waitingForStop = true;
             return true;
         }
+        if (verb == "detach") {
+            // The client typed the detach keys: it goes away without its EOF closing stdin.
+            Client* a = words.size() > 1 ? findClient(strtoull(words[1].c_str(), nullptr, 10))
+                                         : nullptr;
+            if (!a || !a->attached) return done("error no attached client " +
+                                                (words.size() > 1 ? words[1] : std::string()));
+            detachClient(*a);
+            return done("ok");
+        }
         if (verb == "attach") {
             for (size_t i = 1; i < words.size(); ++i) {
                 if (words[i] == "stdin")
@@ -239,7 +248,7 @@ bool Monitor::handleRequest(Client& c, const std::string& line) {
             if (c.wantStdin && !opts_.terminal && !opts_.openStdin)
                 return done("error container " + opts_.id + " was started without stdin (-i)");
             c.attached = true;
-            reply(c, "ok");
+            reply(c, "ok " + std::to_string(c.id));
             updateClientEvents(c);
             return true;
         }
@@ -247,6 +256,23 @@ bool Monitor::handleRequest(Client& c, const std::string& line) {
         return done(std::string("error ") + e.what());
     }
     return done("error unknown request \"" + verb + "\"");
+}
+
+void Monitor::detachClient(Client& a) {
+    // What it sent before the detach keys still goes in.
+    char buf[8192];
+    for (int round = 0; round < 128 && !a.inputClosed; ++round) {
+        ssize_t n = ::read(a.fd.get(), buf, sizeof buf);
+        if (n <= 0) break;
+        if (a.execSession) {
+            if (ExecSession* s = findExec(a.execSession); s && a.wantStdin) execStdin(*s, buf, size_t(n));
+        } else if (a.wantStdin) {
+            writeStdin(buf, static_cast<size_t>(n));
+        }
+    }
+    if (a.execSession)
+        if (ExecSession* s = findExec(a.execSession)) s->clientId = 0;
+    dropClient(a.id);
 }
 
 void Monitor::finalizeClient(Client& c) {

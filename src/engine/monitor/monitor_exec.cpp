@@ -125,6 +125,7 @@ void Monitor::startExec(Client& c, const std::vector<std::string>& words) {
         c.execSession = s->id;
         c.wantStdin = in;
         c.wantStdout = c.wantStderr = true;
+        answer += " " + std::to_string(c.id);
     }
     execs_.push_back(std::move(s));
     reply(c, answer);

@@ -1,0 +1,124 @@
+// The attached run (run without -d, start -a) and `attach`: the caller's stdio through the
+// container's berth-monitor, with detach keys and terminal resizes (stdio_stream.cpp).
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "common/error.hpp"
+#include "engine/engine.hpp"
+#include "engine/events/journal.hpp"
+#include "engine/interactive/detach_keys.hpp"
+#include "engine/interactive/stdio_stream.hpp"
+#include "engine/monitor/client.hpp"
+
+namespace berth::engine {
+
+namespace {
+
+// docker's --sig-proxy: forwarded from a thread that waits for them (a handler can't do I/O).
+void proxySignals(const std::string& monitorDir) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) sigaddset(&set, sig);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::thread([set, monitorDir] {
+        for (;;) {
+            int sig = 0;
+            if (sigwait(&set, &sig) != 0) return;
+            try {
+                monitor::monitorRequest(monitorDir, "kill " + std::to_string(sig));
+            } catch (const Error&) {
+            }
+        }
+    }).detach();
+}
+
+std::function<void(int, int)> resizer(const std::string& monitorDir, const std::string& suffix) {
+    return [monitorDir, suffix](int rows, int cols) {
+        try {
+            monitor::monitorRequest(monitorDir, "resize " + std::to_string(rows) + " " +
+                                                    std::to_string(cols) + suffix);
+        } catch (const Error&) {
+            // the container may be gone already; nothing to resize
+        }
+    };
+}
+
+}  // namespace
+
+int Engine::runAttached(const ContainerRecord& rec, int outFd, int errFd, int inFd, bool sigProxy) {
+    AttachStdio io;
+    io.inFd = inFd;
+    io.outFd = outFd;
+    io.errFd = errFd;
+    io.sigProxy = sigProxy;
+    return runAttached(rec, io).exitCode;
+}
+
+AttachOutcome Engine::runAttached(const ContainerRecord& rec, const AttachStdio& io) {
+    bool tty = rec.config.value("Tty", false);
+    bool withStdin = io.inFd >= 0 && rec.config.value("OpenStdin", false);
+    std::string keys = withStdin ? parseDetachKeys(io.detachKeys) : "";
+    start(rec.id, /*noStart=*/true);
+    std::string mdir = monitorDir(rec.id);
+    uint64_t clientId = 0;
+    UniqueFd conn =
+        monitor::monitorAttach(mdir, withStdin, true, true, /*stdinOnce=*/withStdin, &clientId);
+    events::recordContainer(*this, rec, "attach");
+    auto resize = resizer(mdir, "");
+    int rows, cols;
+    // Before the start, so the process sees its size from the beginning.
+    if (tty && (terminalSize(withStdin ? io.inFd : -1, &rows, &cols) ||
+                terminalSize(io.outFd, &rows, &cols)))
+        resize(rows, cols);
+    if (io.sigProxy && !tty) proxySignals(mdir);
+    startMonitored(rec);
+
+    StreamEnds ends;
+    ends.conn = conn.get();
+    ends.inFd = withStdin ? io.inFd : -1;
+    ends.outFd = io.outFd;
+    ends.errFd = io.errFd;
+    ends.tty = tty;
+    ends.detachKeys = keys;
+    ends.resize = resize;
+    ends.onDetach = [&] { monitor::monitorDetach(mdir, clientId); };
+    if (streamStdio(ends) == StreamEnd::Detached) return {0, true};
+    conn.reset();
+    return {wait(rec.id), false};
+}
+
+AttachOutcome Engine::attach(const std::string& idOrName, const AttachStdio& io) {
+    ContainerRecord rec = store_.get(idOrName);
+    auto st = state(rec);
+    if (st.paused) throw Error("You cannot attach to a paused container, unpause it first");
+    if (!st.running && !st.restarting)
+        throw Error("You cannot attach to a stopped container, start it first");
+    bool tty = rec.config.value("Tty", false);
+    bool withStdin = io.inFd >= 0 && rec.config.value("OpenStdin", false);
+    std::string keys = withStdin ? parseDetachKeys(io.detachKeys) : "";
+    std::string mdir = monitorDir(rec.id);
+    uint64_t clientId = 0;
+    UniqueFd conn = monitor::monitorAttach(mdir, withStdin, true, true,
+                                           withStdin && rec.config.value("StdinOnce", false),
+                                           &clientId);
+    events::recordContainer(*this, rec, "attach");
+    if (io.sigProxy && !tty) proxySignals(mdir);
+
+    StreamEnds ends;
+    ends.conn = conn.get();
+    ends.inFd = withStdin ? io.inFd : -1;
+    ends.outFd = io.outFd;
+    ends.errFd = io.errFd;
+    ends.tty = tty;
+    ends.detachKeys = keys;
+    ends.resize = resizer(mdir, "");
+    ends.onDetach = [&] { monitor::monitorDetach(mdir, clientId); };
+    if (streamStdio(ends) == StreamEnd::Detached) return {0, true};
+    conn.reset();
+    return {wait(rec.id), false};
+}
+
+}  // namespace berth::engine
