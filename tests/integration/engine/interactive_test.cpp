@@ -200,7 +200,7 @@ TEST_F(Interactive, ExecItDetachLeavesTheProcess) {
     // The exec'd shell is still there.
     auto pid = env_->ok({"exec", "ex1", "cat", "/tmp/execpid"});
     ASSERT_FALSE(pid.empty());
-    auto r = env_->run({"exec", "ex1", "kill", "-0", pid});
+    auto r = env_->run({"exec", "ex1", "sh", "-c", "kill -0 " + pid});
     EXPECT_EQ(r.exitCode, 0) << "the exec'd shell went away on detach: " << r.err;
 }
 
