@@ -129,6 +129,7 @@ void runInit(const LaunchPlan& plan, const InitFds& fds) {
     ctx.inNewUserNamespace = plan.newUser ||
                              (plan.spec.linux && plan.spec.linux->hasNamespace(oci::NamespaceType::User));
     ctx.bundlePath = plan.options.bundle;
+    ctx.cgroupV1Dirs = fds.cgroupV1Dirs;
     prepareRootfs(plan.spec, ctx);
 
     UniqueFd slave;

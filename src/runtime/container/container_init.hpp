@@ -4,6 +4,9 @@
 // failure to the runtime over the sync socket and exits; it never returns.
 #pragma once
 
+#include <map>
+#include <string>
+
 #include "runtime/container/launch_plan.hpp"
 
 namespace berth::runtime {
@@ -12,6 +15,7 @@ struct InitFds {
     int sync = -1;     // child end of the SyncPair
     int fifo = -1;     // exec.fifo opened for reading (create); -1 with foreground
     int console = -1;  // connected --console-socket (process.terminal); -1 otherwise
+    std::map<std::string, std::string> cgroupV1Dirs;  // RootfsContext::cgroupV1Dirs
 };
 
 [[noreturn]] void containerInit(const LaunchPlan& plan, const InitFds& fds);

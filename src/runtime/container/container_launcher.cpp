@@ -60,6 +60,15 @@ bool unifiedOnlyHost() {
 
 bool hasLaterHooks(const oci::Hooks& h) { return !h.poststart.empty() || !h.poststop.empty(); }
 
+// hierarchy mount point → the container's dir in it (v1 hierarchies only; see CgroupManager::toJson).
+std::map<std::string, std::string> cgroupV1DirsOf(const cgroups::CgroupManager& m) {
+    std::map<std::string, std::string> out;
+    auto j = m.toJson();
+    if (j.value("version", 0) != 1 || !j.contains("hierarchies")) return out;
+    for (auto& h : j["hierarchies"]) out[h.value("mountPoint", "")] = h.value("dir", "");
+    return out;
+}
+
 SyncMessage recvFromInit(int fd) {
     SyncMessage m = syncRecv(fd);
     if (m.eof) throw Error("container init exited during setup");
@@ -108,14 +117,16 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
     CgroupGuard cgroup;
     // On a v1 or hybrid host there is no CLONE_INTO_CGROUP for most controllers, and every
     // cgroup.procs write waits for an RCU grace period: without a cgroup namespace to unshare
-    // (its root must be the container's cgroup), the cgroup is set up and joined while the
-    // init builds its rootfs, and is complete before the init reports Ready: no user code
-    // runs outside it.
-    bool overlapCgroup = plan.cgroup && !plan.newCgroup && !unifiedOnlyHost();
-    if (plan.cgroup && !overlapCgroup) {
+    // (its root must be the container's cgroup), the init joins the cgroup while it builds its
+    // rootfs, and is in it before it reports Ready: no user code runs outside it. The cgroup
+    // itself exists before: the init's `cgroup` mount binds its dirs.
+    bool overlapJoin = plan.cgroup && !plan.newCgroup && !unifiedOnlyHost();
+    if (plan.cgroup) {
         cgroup.manager = cgroups::setupContainerCgroup(*plan.cgroup);
         logDebug("create " + opts.id + ": cgroup set up");
     }
+    InitFds initFds{sync.child.get(), fifo.get(), console.get(), {}};
+    if (cgroup.manager) initFds.cgroupV1Dirs = cgroupV1DirsOf(*cgroup.manager);
     UniqueFd into;
     if (cgroup.manager && !plan.twoStage) into = cgroup.manager->cloneIntoFd();
     unsigned long long flags = plan.twoStage ? 0 : (unsigned long long)plan.newFlags;
@@ -126,7 +137,7 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
     if (child < 0) throw SysError("clone the container init (namespaces " + std::to_string(flags) + ")");
     if (child == 0) {
         sync.parent.reset();
-        containerInit(plan, InitFds{sync.child.get(), fifo.get(), console.get()});
+        containerInit(plan, initFds);
     }
     guard.pids.push_back(child);
     logDebug("create " + opts.id + ": init cloned, pid " + std::to_string(child));
@@ -164,14 +175,10 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
         cgroups::saveContainerCgroup(store.dir(opts.id), *cgroup.manager);
         logDebug("create " + opts.id + ": init in its cgroup");
     };
-    if (cgroup.manager) joinCgroup();
+    if (cgroup.manager && !overlapJoin) joinCgroup();
     std::string creating = hookState(state, "creating").dump();
     syncSend(fd, SyncMsg::Go, creating);
-    if (overlapCgroup) {
-        cgroup.manager = cgroups::setupContainerCgroup(*plan.cgroup);
-        logDebug("create " + opts.id + ": cgroup set up");
-        joinCgroup();
-    }
+    if (overlapJoin) joinCgroup();
     for (;;) {
         SyncMessage m = recvFromInit(fd);
         if (m.type == SyncMsg::Ready) {

@@ -4,6 +4,7 @@
 // builders are plain code, PlanExecutor performs them).
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "oci/runtime_spec.hpp"
@@ -16,6 +17,10 @@ struct RootfsContext {
     bool inNewUserNamespace = false;  // devices must be bind-mounted: mknod is not allowed
     std::string bundlePath;   // relative bind-mount sources are resolved against it ("" → cwd)
     std::string consolePath;  // process.terminal: pty slave bound onto /dev/console ("" → none)
+    // The container's own cgroup v1 dirs (hierarchy mount point → dir), for a `cgroup` mount
+    // without a cgroup namespace: the init may not be in them yet when it mounts (the launcher
+    // joins it while the rootfs is built), so /proc/self/cgroup cannot tell.
+    std::map<std::string, std::string> cgroupV1Dirs;
 };
 
 // Runs in the child, already inside its new mount namespace (and user namespace if any),

@@ -152,13 +152,14 @@ void planCgroupMount(Plan& plan, const std::string& what, const std::string& des
             plan.push_back(mountStep(what, "cgroup", sub, "cgroup", opts.flags | base, h.subsystems,
                                      CreateTarget::Dir));
         } else {
-            Step s =
-                mountStep(what, h.processDir, sub, "", MS_BIND | MS_REC, "", CreateTarget::Dir);
+            auto own = ctx.cgroupV1Dirs.find(h.hostMountPoint);
+            std::string source = own != ctx.cgroupV1Dirs.end() ? own->second : h.processDir;
+            Step s = mountStep(what, source, sub, "", MS_BIND | MS_REC, "", CreateTarget::Dir);
             s.sourceIsHostPath = true;
             plan.push_back(s);
             MountOptions bindOpts = opts;
             bindOpts.flags |= base;
-            addBindRemount(plan, what, sub, bindOpts, probe.mountFlagsOf(h.processDir));
+            addBindRemount(plan, what, sub, bindOpts, probe.mountFlagsOf(source));
         }
         // "cpu" and "cpuacct" → "cpu,cpuacct", as on the host.
         for (auto& c : h.controllers) {

@@ -2,6 +2,7 @@
 // Pure functions of the spec, the context and a HostProbe, so unit tests check every flag.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "oci/runtime_spec.hpp"
@@ -15,6 +16,7 @@ struct PlanContext {
     std::string bundlePath;  // relative bind sources are relative to it ("" → process cwd)
     bool inNewUserNamespace = false;
     bool newCgroupNamespace = false;
+    std::map<std::string, std::string> cgroupV1Dirs;  // see RootfsContext
     std::string consolePath;  // pty slave to bind on /dev/console ("" → none)
     // linux.uidMappings/gidMappings: what "idmap" without mappings of its own uses.
     std::vector<oci::IdMapping> containerUidMappings;

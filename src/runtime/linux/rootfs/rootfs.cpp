@@ -49,6 +49,7 @@ void prepareRootfs(const oci::Spec& spec, const RootfsContext& ctx) {
     pc.inNewUserNamespace = ctx.inNewUserNamespace;
     pc.newCgroupNamespace = hasNewNamespace(spec, oci::NamespaceType::Cgroup);
     pc.consolePath = ctx.consolePath;
+    pc.cgroupV1Dirs = ctx.cgroupV1Dirs;
     if (spec.linux) {
         pc.containerUidMappings = spec.linux->uidMappings;
         pc.containerGidMappings = spec.linux->gidMappings;
