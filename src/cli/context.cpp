@@ -25,4 +25,10 @@ std::vector<std::string> CliContext::containersUsingImage(const std::string& ima
     return ids;
 }
 
+std::map<std::string, std::vector<std::string>> CliContext::containersByImage() {
+    std::map<std::string, std::vector<std::string>> out;
+    for (auto& rec : engine::ContainerStore(root).list()) out[rec.imageId].push_back(rec.id);
+    return out;
+}
+
 }  // namespace berth::cli

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -35,6 +36,8 @@ class CliContext {
     // Which containers use an image (their IDs). HOOK for the engine: no container DB exists yet,
     // so this answers "none"; `rmi`/`image prune`/`system df` already pass it to the store.
     std::vector<std::string> containersUsingImage(const std::string& imageId);
+    // image ID → IDs of the containers made from it.
+    std::map<std::string, std::vector<std::string>> containersByImage();
 
   private:
     std::ostream& out_;

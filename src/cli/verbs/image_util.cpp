@@ -1,11 +1,22 @@
 #include "cli/verbs/image_util.hpp"
 
+#include <map>
+#include <memory>
+
 #include "store/reference.hpp"
 
 namespace berth::cli {
 
 store::InUseFn inUseFn(CliContext& ctx) {
-    return [&ctx](const store::Digest& id) { return ctx.containersUsingImage(id.str()); };
+    // Read now, before the image store opens its write transaction: the container records are
+    // another connection to berth.db, and one that first creates its tables would wait for
+    // that transaction (same process: until the busy timeout, then "database is locked").
+    auto byImage = std::make_shared<std::map<std::string, std::vector<std::string>>>(
+        ctx.containersByImage());
+    return [byImage](const store::Digest& id) {
+        auto it = byImage->find(id.str());
+        return it == byImage->end() ? std::vector<std::string>{} : it->second;
+    };
 }
 
 std::string truncateId(const std::string& id) {

@@ -8,7 +8,8 @@
 
 namespace berth::cli {
 
-// The store's InUseFn backed by CliContext::containersUsingImage (the engine hook).
+// The store's InUseFn from the container records as they are when it is made (call it before
+// the store call that takes it).
 store::InUseFn inUseFn(CliContext& ctx);
 
 // docker's stringid.TruncateID: drops "sha256:", keeps 12 hex digits.

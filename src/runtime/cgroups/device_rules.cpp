@@ -70,7 +70,13 @@ std::vector<DeviceRule> containerDeviceRules(const std::vector<DeviceRule>& spec
     std::vector<DeviceRule> out = specRules;
     for (auto& d : linuxDevices) {
         if (d.type == "p") continue;  // a FIFO is not a device node the cgroup controls
-        out.push_back(rule(true, d.type == "b" ? 'b' : 'c', d.major, d.minor, "rwm"));
+        char type = d.type == "b" ? 'b' : 'c';
+        // A node the spec's rules name keeps their access (docker --device /dev/x:/dev/x:r is
+        // read-only, as with runc); one they don't name is usable, or listing it would be moot.
+        bool named = false;
+        for (auto& r : specRules)
+            named = named || (r.type == type && r.major == d.major && r.minor == d.minor);
+        if (!named) out.push_back(rule(true, type, d.major, d.minor, "rwm"));
     }
     // runc's specconv.AllowedDevices: mknod of anything, and the standard nodes.
     const DeviceRule defaults[] = {

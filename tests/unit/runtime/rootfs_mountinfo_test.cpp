@@ -64,12 +64,13 @@ TEST(RootfsMountInfo, ParsesProcCgroup) {
 TEST(RootfsMountInfo, JoinsCgroupV1Hierarchies) {
     auto h = cgroupV1Hierarchies(parseMountInfo(kMountInfo), parseProcCgroup(kProcCgroup));
     ASSERT_EQ(h.size(), 3u);  // the v2 line and the cgroup2 mount are not v1 hierarchies
-    EXPECT_EQ(h[0].hostMountPoint, "/sys/fs/cgroup/memory");
-    // The memory mount shows the hierarchy from /sub: the process dir is relative to it.
-    EXPECT_EQ(h[0].processDir, "/sys/fs/cgroup/memory/box");
+    // In mount order (runc's; a container's /proc/mounts then lists them as Docker's do).
+    EXPECT_EQ(h[0].subsystems, "name=systemd");
+    EXPECT_EQ(h[0].processDir, "/sys/fs/cgroup/systemd/user.slice/session-1.scope");
     EXPECT_EQ(h[1].hostMountPoint, "/sys/fs/cgroup/cpu,cpuacct");
     EXPECT_EQ(h[1].subsystems, "cpu,cpuacct");
     EXPECT_EQ(h[1].processDir, "/sys/fs/cgroup/cpu,cpuacct/user.slice");
-    EXPECT_EQ(h[2].subsystems, "name=systemd");
-    EXPECT_EQ(h[2].processDir, "/sys/fs/cgroup/systemd/user.slice/session-1.scope");
+    EXPECT_EQ(h[2].hostMountPoint, "/sys/fs/cgroup/memory");
+    // The memory mount shows the hierarchy from /sub: the process dir is relative to it.
+    EXPECT_EQ(h[2].processDir, "/sys/fs/cgroup/memory/box");
 }

@@ -97,11 +97,15 @@ std::vector<CgroupMembership> parseProcCgroup(const std::string& text) {
 
 std::vector<CgroupHierarchy> cgroupV1Hierarchies(const std::vector<MountInfoEntry>& mounts,
                                                  const std::vector<CgroupMembership>& groups) {
+    // In mount order (as runc mounts them, so a container's /proc/mounts reads the same).
     std::vector<CgroupHierarchy> out;
-    for (auto& g : groups) {
-        if (g.controllers.empty()) continue;  // the v2 line "0::/path"
-        for (auto& m : mounts) {
-            if (m.fstype != "cgroup") continue;
+    for (auto& m : mounts) {
+        if (m.fstype != "cgroup") continue;
+        for (auto& g : groups) {
+            if (g.controllers.empty()) continue;  // the v2 line "0::/path"
+            bool seen = false;
+            for (auto& h : out) seen = seen || h.subsystems == join(g.controllers, ",");
+            if (seen) continue;  // a hierarchy mounted twice: its first mount
             auto opts = split(m.superOptions, ',');
             bool all = true;
             for (auto& c : g.controllers) {
