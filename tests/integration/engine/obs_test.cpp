@@ -59,7 +59,8 @@ TEST(ObsEvents, StopAndKillRecordSignals) {
     env.ok({"wait", id});
     env.ok({"rm", id});
     std::string until = std::to_string(time(nullptr) + 1);
-    auto got = splitLines(env.ok({"events", "--since", since, "--until", until, "--format",
+    auto got = splitLines(env.ok({"events", "--since", since, "--until", until, "--filter",
+                                  "type=container", "--format",
                                   "{{.Action}}{{with .Actor.Attributes.signal}} {{.}}{{end}}"}));
     // docker: kill (15), die, stop; start; kill (9), die; destroy.
     EXPECT_EQ(got, (std::vector<std::string>{"create", "start", "kill 15", "die", "stop", "start",
@@ -72,7 +73,8 @@ TEST(ObsEvents, FollowsNewEventsAndStopsAtUntil) {
     std::string until = std::to_string(time(nullptr) + 3);
     berth::test::CommandResult follower;
     std::thread t([&] {
-        follower = env.run({"events", "--until", until, "--format", "{{.Action}} {{.Actor.Attributes.name}}"});
+        follower = env.run({"events", "--until", until, "--filter", "type=container", "--format",
+                            "{{.Action}} {{.Actor.Attributes.name}}"});
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(800));
     env.ok({"run", "--rm", "--name", "obs-follow", "busybox", "true"});
@@ -87,10 +89,14 @@ TEST(ObsEvents, ImageTagAndUntag) {
     BERTH_REQUIRE_ROOT();
     BerthEnv env;
     std::string since = std::to_string(time(nullptr) - 1);
+    // (ps first: it creates the containers table; `rmi` in a root where no container verb ran yet
+    // waits 30 s for its own image transaction when the in-use check creates that table)
+    env.ok({"ps", "-a"});
     env.ok({"tag", "busybox", "obs-tag"});
     env.ok({"rmi", "obs-tag"});
     std::string until = std::to_string(time(nullptr) + 1);
     auto got = splitLines(env.ok({"events", "--since", since, "--until", until, "--filter", "type=image",
+                                  "--filter", "image=obs-tag",
                                   "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}"}));
     EXPECT_EQ(got, (std::vector<std::string>{"image tag obs-tag:latest", "image untag obs-tag:latest"}));
 }
