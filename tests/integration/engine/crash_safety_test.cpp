@@ -164,8 +164,8 @@ TEST_F(CrashSafety, KilledMonitorIsDetectedAndReported) {
     EXPECT_TRUE(env.mountsUnderRoot().empty());
 }
 
-// The acceptance test: 200 SIGKILLs of the CLI at a random moment of create/start/rm/run -d,
-// then `system check` must leave no leaked mount, cgroup, runtime state, row or dir, and the
+// The acceptance test: 200 SIGKILLs of the CLI at a random moment of create/start/rm/run -d
+// (and a few of monitors), then `system check` must leave no leaked mount, cgroup, runtime state, row or dir, and the
 // store must still work.
 TEST_F(CrashSafety, RandomKillsThenSystemCheckClearsEveryLeak) {
     BerthEnv env;
@@ -187,15 +187,30 @@ TEST_F(CrashSafety, RandomKillsThenSystemCheckClearsEveryLeak) {
         pid_t pid = spawnBerth(env, args);
         std::this_thread::sleep_for(std::chrono::microseconds(rng() % (kMaxDelayMs * 1000)));
         killAndReap(pid);
+        // Now and then a monitor dies too (its container then leaks a cgroup and runtime state
+        // that only system check clears).
+        if (i % 25 == 24 && !ids.empty()) {
+            int mp = monitorPid(env, ids[rng() % ids.size()]);
+            if (mp > 0) ::kill(mp, SIGKILL);
+        }
         // Keep the number of live containers small (and exercise finished removes too).
         if (ids.size() > 12) env.run({"rm", "-f", ids[rng() % ids.size()]});
     }
+    // At least one container whose monitor died while it ran: a cgroup and runtime state only
+    // system check clears.
+    std::string orphan = env.ok({"run", "-d", "busybox", "sleep", "1000"});
+    ASSERT_EQ(::kill(monitorPid(env, orphan), SIGKILL), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
     {
         auto ids = dirIds(env);
         seen.insert(ids.begin(), ids.end());
     }
     auto check = env.run({"system", "check"}, "", 120);
     EXPECT_EQ(check.exitCode, 0) << check.out << check.err;
+    EXPECT_NE(check.out.find("Killed what was left of container " + orphan.substr(0, 12)),
+              std::string::npos)
+        << check.out;
+    EXPECT_EQ(env.inspect(orphan)["State"]["ExitCode"], 137);
     std::cout << "system check after " << kKills << " kills:\n" << check.out;
     auto again = env.run({"system", "check"});
     EXPECT_EQ(again.out, "No problems found\n");
