@@ -1,5 +1,6 @@
 // Engine::remove: stop (with force), the runtime's state, the snapshot mount, then record + dir.
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -50,7 +51,11 @@ void Engine::deleteRuntimeState(const ContainerRecord& rec) const {
 void Engine::remove(const std::string& idOrName, bool force, bool volumes) {
     ContainerRecord rec = store_.get(idOrName);
     auto st = state(rec);
-    if (st.running || st.restarting) {
+    // A monitor can be up with its container not (yet) running, e.g. a start killed midway:
+    // a forced remove stops it too.
+    bool monitorUp =
+        monitor::checkMonitor(monitorDir(rec.id)) == monitor::MonitorHealth::Running;
+    if (st.running || st.restarting || (force && monitorUp)) {
         if (!force)
             throw Error("cannot remove container \"/" + rec.name +
                         "\": container is running: stop the container before removing or force remove");
@@ -64,8 +69,18 @@ void Engine::remove(const std::string& idOrName, bool force, bool volumes) {
     }
     store_.markRemoving(rec.id);  // from here a killed rm leaves a row system check finishes
     waitMonitorGone(rec, 10000);
-    if (monitor::checkMonitor(monitorDir(rec.id)) == monitor::MonitorHealth::Running)
-        throw Error("cannot remove container \"/" + rec.name + "\": its monitor does not exit");
+    if (monitor::checkMonitor(monitorDir(rec.id)) == monitor::MonitorHealth::Running) {
+        if (!force)
+            throw Error("cannot remove container \"/" + rec.name + "\": its monitor does not exit");
+        // Last resort: kill the monitor, then reap what it held as for a dead monitor.
+        try {
+            pid_t pid = static_cast<pid_t>(std::stol(readFile(monitorDir(rec.id) + "/monitor.pid")));
+            if (pid > 0) ::kill(pid, SIGKILL);
+        } catch (...) {
+        }
+        waitMonitorGone(rec, 5000);
+        reapLostMonitor(rec);
+    }
     deleteRuntimeState(rec);
     unmountAllUnder(store_.dir(rec.id));
     events::importMonitorEvents(*this, rec);  // its die, before the monitor dir goes
