@@ -51,11 +51,12 @@ void Engine::deleteRuntimeState(const ContainerRecord& rec) const {
 void Engine::remove(const std::string& idOrName, bool force, bool volumes) {
     ContainerRecord rec = store_.get(idOrName);
     auto st = state(rec);
-    // A monitor can be up with its container not (yet) running, e.g. a start killed midway:
-    // a forced remove stops it too.
-    bool monitorUp =
+    // A monitor can be up with its container never running, e.g. a start killed midway: a
+    // forced remove stops it too. (One whose container exited is only finishing: it is waited
+    // for below.)
+    bool stuckStart = st.status == "created" &&
         monitor::checkMonitor(monitorDir(rec.id)) == monitor::MonitorHealth::Running;
-    if (st.running || st.restarting || (force && monitorUp)) {
+    if (st.running || st.restarting || (force && stuckStart)) {
         if (!force)
             throw Error("cannot remove container \"/" + rec.name +
                         "\": container is running: stop the container before removing or force remove");
