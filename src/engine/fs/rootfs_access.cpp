@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "engine/fs/container_root.hpp"
 
 namespace berth::engine::fs {
 
@@ -27,6 +28,13 @@ RootfsAccess::RootfsAccess(Engine& engine, const ContainerRecord& rec, View view
         if (root_) return;
     }
     std::string rootfs = engine.containers().dir(rec.id) + "/rootfs";
+    if (view == View::Rootfs && running_ && st.pid > 0 && !isMountPoint(rootfs)) {
+        // The host has no mount of a running container's overlay (Engine::start detached it):
+        // its own, from its mount namespace. A second overlay over the same upper and work dirs
+        // is not an option while the container's lives.
+        root_ = cloneContainerRoot(st.pid);
+        if (root_) return;
+    }
     if (!isMountPoint(rootfs)) {
         engine.ensureRootfsMounted(rec);
         mountedHere_ = true;

@@ -4,7 +4,9 @@
 // after; so does this: the overlay is mounted at containers/<id>/rootfs on demand and unmounted
 // (lazily) when done, unless the container started meanwhile. A running container's view is
 // /proc/<pid>/root: lookups beneath it cross the container's own mounts (volumes, tmpfs), as
-// docker cp does. Every lookup beneath rootFd() must go through safe_path (RESOLVE_IN_ROOT).
+// docker cp does. A running container's bare rootfs (export) is cloned from its own mount
+// namespace (container_root.hpp): the host does not mount it while it runs.
+// Every lookup beneath rootFd() must go through safe_path (RESOLVE_IN_ROOT).
 #pragma once
 
 #include <string>

@@ -13,6 +13,8 @@
 #include "common/safe_path.hpp"
 #include "engine/engine.hpp"
 #include "engine/events/journal.hpp"
+#include "engine/fs/container_root.hpp"
+#include "engine/fs/rootfs_access.hpp"
 #include "engine/interactive/detach_keys.hpp"
 #include "engine/interactive/stdio_stream.hpp"
 #include "engine/monitor/client.hpp"
@@ -112,7 +114,12 @@ AttachOutcome Engine::exec(const std::string& idOrName, const ExecOptions& opts,
     ExecUser user;
     bool userKnown = false;
     std::string userSpec = opts.user.empty() ? rec.config.value("User", "") : opts.user;
-    UniqueFd rootfs(::open((dir + "/rootfs").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    // The image's files without the container's mounts, as Docker's BaseFS: the host no longer
+    // mounts a running container's overlay (Engine::start detaches it), so from the container's
+    // mount namespace unless it is still mounted here (restart policies keep it).
+    UniqueFd rootfs;
+    if (st.pid > 0 && !fs::isMountPoint(dir + "/rootfs")) rootfs = fs::cloneContainerRoot(st.pid);
+    if (!rootfs) rootfs.reset(::open((dir + "/rootfs").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!opts.user.empty()) {
         if (!rootfs) throw SysError("open " + dir + "/rootfs");
         try {
