@@ -3,6 +3,7 @@
 // --since/--until (durations, RFC 3339, unix times), --filter, --format ({{json .}}, json, a
 // template). Without --until it follows new events until interrupted (polls the journal every
 // 100 ms, importing the monitors' die/health_status/exec_die lines on each round).
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -104,7 +105,12 @@ int runEvents(Invocation& inv) {
         next.afterSeq = cursor;
         next.sinceNano = 0;  // a follower prints what arrives, as dockerd's subscription does
         next.filter = {};    // filtered here, so rows filtered out still move the cursor
-        for (const auto& e : journal.query(next)) {
+        auto batch = journal.query(next);
+        // In time order within what arrived together: a start recorded (with the time before
+        // its spawn) just after the monitor's die was imported still comes first.
+        std::stable_sort(batch.begin(), batch.end(),
+                         [](const ev::Event& a, const ev::Event& b) { return a.timeNano < b.timeNano; });
+        for (const auto& e : batch) {
             cursor = std::max(cursor, e.seq);
             if (e.timeNano >= q.sinceNano && q.filter.matches(e)) out << render(e, format) << "\n";
         }

@@ -191,9 +191,10 @@ Journal& journalFor(const std::string& root) {
 }
 
 void record(const std::string& root, const std::string& type, const std::string& action,
-            const std::string& actorId, Attributes attributes) {
+            const std::string& actorId, Attributes attributes, int64_t timeNano) {
     try {
         Event e;
+        e.timeNano = timeNano;
         e.type = type;
         e.action = action;
         e.actorId = actorId;
@@ -215,10 +216,10 @@ Attributes containerAttributes(const ContainerRecord& rec) {
 }
 
 void recordContainer(const Engine& eng, const ContainerRecord& rec, const std::string& action,
-                     Attributes extra) {
+                     Attributes extra, int64_t timeNano) {
     Attributes a = containerAttributes(rec);
     for (auto& [k, v] : extra) a[k] = v;
-    record(eng.config().root, "container", action, rec.id, std::move(a));
+    record(eng.config().root, "container", action, rec.id, std::move(a), timeNano);
 }
 
 }  // namespace berth::engine::events

@@ -57,13 +57,14 @@ class Journal {
 // The journal of a state root (<root>/berth.db), opened once per process. Throws Error.
 Journal& journalFor(const std::string& root);
 
-// Best effort (never throws).
+// Best effort (never throws). timeNano 0 = now.
 void record(const std::string& root, const std::string& type, const std::string& action,
-            const std::string& actorId, Attributes attributes = {});
+            const std::string& actorId, Attributes attributes = {}, int64_t timeNano = 0);
 // Docker's attributes of a container event: the labels, image (as given), name.
 Attributes containerAttributes(const ContainerRecord& rec);
 // A container event with Docker's attributes: image (as given), name, and the labels.
+// timeNano: when it happened, if before now (0 = now).
 void recordContainer(const Engine& eng, const ContainerRecord& rec, const std::string& action,
-                     Attributes extra = {});
+                     Attributes extra = {}, int64_t timeNano = 0);
 
 }  // namespace berth::engine::events

@@ -13,6 +13,7 @@
 #include "common/safe_path.hpp"
 #include "engine/engine.hpp"
 #include "engine/events/journal.hpp"
+#include "engine/events/time_arg.hpp"
 #include "engine/fs/container_root.hpp"
 #include "engine/fs/rootfs_access.hpp"
 #include "engine/interactive/detach_keys.hpp"
@@ -175,6 +176,9 @@ AttachOutcome Engine::exec(const std::string& idOrName, const ExecOptions& opts,
                               ".process.json";
     writeFile(processFile, proc.dump());
     monitor::ExecHandle h;
+    // exec_create/exec_start carry the time before the exec began: a quick process's exec_die
+    // (the monitor's clock) can be written before monitorExec returns, and must sort after them.
+    int64_t execNs = events::nowNanos();
     try {
         h = monitor::monitorExec(mdir, processFile, opts.tty, withStdin, opts.detach);
     } catch (const Error& e) {
@@ -196,8 +200,8 @@ AttachOutcome Engine::exec(const std::string& idOrName, const ExecOptions& opts,
     std::string cmdline;
     for (auto& a : opts.cmd) cmdline += (cmdline.empty() ? "" : " ") + a;
     std::string execId = std::to_string(h.pid);
-    events::recordContainer(*this, rec, "exec_create: " + cmdline, {{"execID", execId}});
-    events::recordContainer(*this, rec, "exec_start: " + cmdline, {{"execID", execId}});
+    events::recordContainer(*this, rec, "exec_create: " + cmdline, {{"execID", execId}}, execNs);
+    events::recordContainer(*this, rec, "exec_start: " + cmdline, {{"execID", execId}}, execNs);
     if (opts.detach) return {0, false};
 
     StreamEnds ends;

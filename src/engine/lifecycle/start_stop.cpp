@@ -17,6 +17,7 @@
 #include "engine/engine.hpp"
 #include "engine/events/journal.hpp"
 #include "engine/events/monitor_import.hpp"
+#include "engine/events/time_arg.hpp"
 #include "engine/monitor/client.hpp"
 #include "engine/monitor/options.hpp"
 #include "engine/spec/health_log_options.hpp"
@@ -117,17 +118,21 @@ void Engine::start(const std::string& idOrName, bool noStart) {
     rec.started = true;
     store_.save(rec);
     bool restarts = m.restart.kind != monitor::RestartPolicy::Kind::No;
+    // "start" is stamped with the time before the spawn: a short-lived container's "die" (the
+    // monitor's clock, imported later) can precede the spawn's return, and must sort after it.
+    int64_t startNs = events::nowNanos();
     monitor::spawnMonitor(cfg_.binDir + "/berth-monitor", std::move(m));
     // The monitor reported: the runtime's create is done. A restart policy re-creates the
     // container from the bundle's rootfs later: those keep the host mount.
     if (!restarts) detachHostRootfs(store_.dir(rec.id) + "/rootfs");
     // With noStart the container runs only at startMonitored(): "start" is recorded there.
-    if (!noStart) events::recordContainer(*this, rec, "start");
+    if (!noStart) events::recordContainer(*this, rec, "start", {}, startNs);
 }
 
 void Engine::startMonitored(const ContainerRecord& rec) {
+    int64_t startNs = events::nowNanos();  // before the container can run: see start()
     monitor::monitorRequest(monitorDir(rec.id), "start");
-    events::recordContainer(*this, rec, "start");
+    events::recordContainer(*this, rec, "start", {}, startNs);
 }
 
 int Engine::stop(const std::string& idOrName, std::optional<int> timeoutSeconds,
