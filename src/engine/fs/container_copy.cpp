@@ -210,10 +210,16 @@ uint64_t copyToContainer(Engine& engine, const std::string& src, int inFd,
         if (!exists || !destIsDir)
             throw Error("destination \"" + container + ":" + dest + "\" must be a directory");
         UniqueFd dir = openInRoot(root, dp.abs, O_PATH | O_DIRECTORY);
-        DirSink out(dir.get(), so);
-        CountingSink count(out);
-        readTar(fdReader(inFd, "the tar stream on stdin"), count);
-        return count.bytes;
+        // The layer unpacker's driver and path safety; ".wh." names are plain files here.
+        store::UnpackOptions uo;
+        uo.layerName = "from stdin";
+        uo.whiteouts = store::WhiteoutMode::None;
+        uo.preserveOwners = so.preserveOwners;
+        uo.owner = so.owner;
+        uo.anyCompression = true;
+        uo.pipeline = false;
+        return store::extractArchive(store::fdReader(inFd, "the tar stream on stdin"), dir.get(), uo)
+            .fileBytes;
     }
 
     UniqueFd destDir, parentDir;

@@ -1,7 +1,8 @@
 // File trees as streams of tar entries, for `cp`, `export` and `commit`:
-//   sources: walkTree (a tree beneath a dir fd, nothing followed), readTar (a tar stream)
-//   sinks:   TarSink (a tar stream to an fd), DirSink (written beneath a dir fd through the
-//            store's LayerWriter: no symlink is ever followed, no entry leaves the dir)
+//   source: walkTree (a tree beneath a dir fd, nothing followed); a tar stream is extracted by
+//           the store's unpacker instead (store::extractArchive, same LayerWriter as DirSink)
+//   sinks:  TarSink (a tar stream to an fd), DirSink (written beneath a dir fd through the
+//           store's LayerWriter: no symlink is ever followed, no entry leaves the dir)
 // Every path a source emits and a sink receives is relative ("etc/hosts"); ".." never occurs.
 #pragma once
 
@@ -70,11 +71,5 @@ struct WalkOptions {
 // every open is O_NOFOLLOW relative to its parent's fd. Hardlinked files become tar hardlinks.
 void walkTree(int parentFd, const std::string& name, const std::string& asName, EntrySink& sink,
               const WalkOptions& opts = {});
-
-// The entries of a tar stream (plain, gzip, xz, bzip2 or zstd) into the sink.
-void readTar(const store::ReadFn& read, EntrySink& sink);
-
-// A ReadFn over an fd.
-store::ReadFn fdReader(int fd, const std::string& what);
 
 }  // namespace berth::engine::fs

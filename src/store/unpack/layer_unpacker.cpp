@@ -12,6 +12,7 @@
 
 #include <exception>
 #include <memory>
+#include <tuple>
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
@@ -90,7 +91,7 @@ UnpackResult runUnpack(const ReadFn& read, int rootFd, const UnpackOptions& opts
     bool root = ::geteuid() == 0;
     LayerWriter::Settings settings;
     settings.whiteouts = opts.whiteouts;
-    settings.preserveOwners = opts.preserveOwners.value_or(root);
+    settings.preserveOwners = opts.owner.has_value() || opts.preserveOwners.value_or(root);
     settings.privileged = root;
     LayerWriter writer(rootFd, settings);
 
@@ -100,6 +101,10 @@ UnpackResult runUnpack(const ReadFn& read, int rootFd, const UnpackOptions& opts
     if (!a) throw Error("libarchive: out of memory", ENOMEM);
     archive_read_support_format_tar(a.get());    // ustar, pax, gnu (long names, sparse)
     archive_read_support_format_empty(a.get());  // a 0-byte layer
+    if (opts.anyCompression) {  // (gzip and zstd are undone by LayerStream)
+        archive_read_support_filter_bzip2(a.get());
+        archive_read_support_filter_xz(a.get());
+    }
     if (archive_read_open(a.get(), &ctx, nullptr, readCallback, nullptr) != ARCHIVE_OK)
         throwArchiveError(a.get(), ctx, "open tar stream");
 
@@ -110,7 +115,9 @@ UnpackResult runUnpack(const ReadFn& read, int rootFd, const UnpackOptions& opts
         if (r == ARCHIVE_EOF) break;
         if (r < ARCHIVE_WARN) throwArchiveError(a.get(), ctx, "read tar header");
         TarEntry e = toTarEntry(ae);
+        if (opts.owner) std::tie(e.uid, e.gid) = *opts.owner;
         int64_t size = archive_entry_size(ae);
+        if (!e.hardlink && e.type == S_IFREG && size > 0) result.fileBytes += uint64_t(size);
         archive* ar = a.get();
         DataFn data = [&, ar, size]() -> DataBlock {
             DataBlock b;
@@ -146,24 +153,24 @@ UnpackResult runUnpack(const ReadFn& read, int rootFd, const UnpackOptions& opts
     return result;
 }
 
-ReadFn fdReader(int fd) {
-    return [fd](void* buf, size_t len) -> size_t {
-        for (;;) {
-            ssize_t n = ::read(fd, buf, len);
-            if (n >= 0) return static_cast<size_t>(n);
-            if (errno != EINTR) throw SysError("read layer blob");
-        }
-    };
-}
-
 std::string layerLabel(const UnpackOptions& opts) {
     return "layer " + (opts.layerName.empty() ? std::string("(unnamed)") : opts.layerName);
 }
 
 }  // namespace
 
+ReadFn fdReader(int fd, const std::string& what) {
+    return [fd, what](void* buf, size_t len) -> size_t {
+        for (;;) {
+            ssize_t n = ::read(fd, buf, len);
+            if (n >= 0) return static_cast<size_t>(n);
+            if (errno != EINTR) throw SysError("read " + what);
+        }
+    };
+}
+
 UnpackResult unpackLayer(int blobFd, const std::string& layerDir, const UnpackOptions& opts) {
-    return unpackLayer(fdReader(blobFd), layerDir, opts);
+    return unpackLayer(fdReader(blobFd, "layer blob"), layerDir, opts);
 }
 
 UnpackResult unpackLayer(const ReadFn& read, const std::string& layerDir,
@@ -207,6 +214,10 @@ UnpackResult applyLayer(const ReadFn& read, int rootDirFd, const UnpackOptions& 
     } catch (Error& e) {
         throw e.addContext(layerLabel(opts));
     }
+}
+
+UnpackResult extractArchive(const ReadFn& read, int dirFd, const UnpackOptions& opts) {
+    return runUnpack(read, dirFd, opts);
 }
 
 int removeStaleUnpackDirs(const std::string& parentDir) {

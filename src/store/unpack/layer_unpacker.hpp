@@ -26,13 +26,17 @@
 // - WhiteoutMode::Apply (copying fallback driver: each layer applied onto the same rootfs dir,
 //   see applyLayer()): ".wh.<name>" deletes <name>; ".wh..wh..opq" empties the directory of what
 //   earlier layers put there (entries of this layer are kept).
+// - WhiteoutMode::None (extractArchive(), `cp` into a container): ".wh." names are plain files.
 #pragma once
+
+#include <sys/types.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace berth::store {
 
@@ -53,6 +57,11 @@ struct UnpackOptions {
     // chown entries to their uid:gid (needs CAP_CHOWN). Default: when running as root.
     // When false, files are owned by the caller and setuid/setgid bits are still applied.
     std::optional<bool> preserveOwners;
+    // Every entry owned by this uid:gid instead (docker cp into a container without -a: its root).
+    std::optional<std::pair<uid_t, gid_t>> owner;
+    // bzip2 and xz accepted too (a tar a user gave, as Docker's Untar does); the diff_id is then
+    // of the stream as given.
+    bool anyCompression = false;
     // If set ("sha256:<hex>"), the uncompressed stream must hash to it, or the unpack fails
     // (and nothing is left).
     std::optional<std::string> expectedDiffId;
@@ -68,10 +77,13 @@ struct UnpackResult {
     uint64_t compressedSize = 0;  // bytes read from the blob
     Compression compression = Compression::None;
     uint64_t entries = 0;  // tar entries processed
+    uint64_t fileBytes = 0;  // data of the regular files (hardlinks not counted): docker cp's count
 };
 
 // Reads up to len bytes into buf; returns 0 at end of stream; throws on error.
 using ReadFn = std::function<size_t(void* buf, size_t len)>;
+// A ReadFn over an fd (read errors say "read <what>").
+ReadFn fdReader(int fd, const std::string& what);
 
 // Unpacks the blob at blobFd into layerDir (created; see the contract above).
 UnpackResult unpackLayer(int blobFd, const std::string& layerDir, const UnpackOptions& opts);
@@ -82,6 +94,10 @@ UnpackResult unpackLayer(const ReadFn& read, const std::string& layerDir,
 // Applies a layer onto an existing directory in place (no temp dir, no atomicity): for the
 // copying snapshot driver, with opts.whiteouts normally WhiteoutMode::Apply. Same path safety.
 UnpackResult applyLayer(const ReadFn& read, int rootDirFd, const UnpackOptions& opts);
+// A tar a user gave extracted in place beneath dirFd (docker cp from stdin into a container, with
+// opts.whiteouts normally WhiteoutMode::None): applyLayer's driver and path safety; errors name
+// the entry, not a layer.
+UnpackResult extractArchive(const ReadFn& read, int dirFd, const UnpackOptions& opts);
 
 // Removes "*.unpack-*" temp dirs that a crashed unpack left in `parentDir`. Returns how many.
 int removeStaleUnpackDirs(const std::string& parentDir);

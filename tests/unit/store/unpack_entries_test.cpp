@@ -215,3 +215,35 @@ TEST(UnpackEntries, ConcurrentUnpacksAreIndependent) {
     for (auto& t : threads) t.join();
     EXPECT_EQ(ok.load(), 6);
 }
+
+// `cp -` into a container: ".wh." names are plain files, every entry gets the given owner,
+// bzip2/xz are accepted, the file bytes are counted, and ".." still cannot leave the dir.
+TEST(UnpackEntries, ExtractArchiveForCp) {
+    std::string tar = TarBuilder()
+                          .dir("d")
+                          .file("d/.wh.kept", "w")
+                          .file("d/f", "12345", 0644, owner(1234, 1234))
+                          .hardlink("d/g", "d/f")
+                          .bytes();
+    TempDir tmp;
+    std::string root = tmp / "dest";
+    mkdirAll(root);
+    UniqueFd fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    UnpackOptions o;
+    o.whiteouts = WhiteoutMode::None;
+    o.anyCompression = true;
+    if (::geteuid() == 0) o.owner = std::make_pair(uid_t(0), gid_t(0));
+    for (std::string filter : {"xz", "bzip2"}) {
+        StringReader r{berth::test::compress(tar, filter)};
+        UnpackResult res = extractArchive(ReadFn(std::ref(r)), fd.get(), o);
+        EXPECT_EQ(res.fileBytes, 6u) << filter;  // "w" and "12345"; the hardlink not again
+        EXPECT_EQ(readFile(root + "/d/.wh.kept"), "w");
+        EXPECT_EQ(readFile(root + "/d/g"), "12345");
+        if (::geteuid() == 0) {
+            EXPECT_EQ(lst(root + "/d/f").st_uid, 0u);
+        }
+    }
+    StringReader evil{TarBuilder().file("../escaped", "x").bytes()};
+    EXPECT_THROW(extractArchive(ReadFn(std::ref(evil)), fd.get(), o), Error);
+    EXPECT_FALSE(lexists(tmp / "escaped"));
+}
