@@ -1,4 +1,4 @@
-// `berth start|stop|kill|rm|wait` (and under `berth container`): each takes one or more
+// `berth start|stop|restart|kill|rm|wait` (and under `berth container`): each takes one or more
 // containers, prints each as given once done, and reports failures per container as docker does.
 #include <unistd.h>
 
@@ -8,22 +8,6 @@
 namespace berth::cli {
 
 namespace {
-
-// Runs fn on every argument; prints the argument after success (when echo); collects errors
-// ("Error response from daemon: ..." per failure, exit 1).
-int forEach(Invocation& inv, bool echo, const std::function<void(const std::string&)>& fn) {
-    std::string errors;
-    for (auto& a : inv.args) {
-        try {
-            fn(a);
-            if (echo) inv.ctx.out() << a << "\n";
-        } catch (const Error& e) {
-            errors += (errors.empty() ? "" : "\n") + std::string("Error response from daemon: ") + plainMessage(e);
-        }
-    }
-    if (!errors.empty()) throw StatusError(1, errors);
-    return 0;
-}
 
 // start -a [-i]: attach, then start (or just attach when it runs); the container's exit code.
 int startAttached(Invocation& inv, bool in) {
@@ -58,6 +42,22 @@ CommandPtr verb(const char* name, const char* use, const char* help) {
     return c;
 }
 
+// stop and restart: -s SIGNAL, -t SECONDS, then op on each container.
+using StopOp = void (*)(engine::Engine&, const std::string&, std::optional<int>, const std::string&);
+CommandPtr stopVerb(const char* name, const char* help, StopOp op) {
+    auto c = verb(name, "[OPTIONS] CONTAINER [CONTAINER...]", help);
+    c->flags.addString("signal", 's', "Signal to send to the container")
+        .addInt("time", 't', "Seconds to wait before killing the container");
+    c->run = [op](Invocation& inv) {
+        auto& eng = engineFor(inv.ctx);
+        std::optional<int> t;
+        if (inv.flags.changed("time")) t = int(inv.flags.getInt("time"));
+        std::string sig = inv.flags.getString("signal");
+        return forEachContainer(inv, true, [&](const std::string& a) { op(eng, a, t, sig); });
+    };
+    return c;
+}
+
 }  // namespace
 
 CommandPtr makeStartCommand() {
@@ -74,7 +74,7 @@ CommandPtr makeStartCommand() {
         }
         std::vector<std::string> failed;
         try {
-            return forEach(inv, true, [&](const std::string& a) {
+            return forEachContainer(inv, true, [&](const std::string& a) {
                 try {
                     eng.start(a);
                 } catch (const Error&) {
@@ -92,18 +92,18 @@ CommandPtr makeStartCommand() {
     return c;
 }
 
+
 CommandPtr makeStopCommand() {
-    auto c = verb("stop", "[OPTIONS] CONTAINER [CONTAINER...]", "Stop one or more running containers");
-    c->flags.addString("signal", 's', "Signal to send to the container")
-        .addInt("time", 't', "Seconds to wait before killing the container");
-    c->run = [](Invocation& inv) {
-        auto& eng = engineFor(inv.ctx);
-        std::optional<int> t;
-        if (inv.flags.changed("time")) t = int(inv.flags.getInt("time"));
-        std::string sig = inv.flags.getString("signal");
-        return forEach(inv, true, [&](const std::string& a) { eng.stop(a, t, sig); });
-    };
-    return c;
+    return stopVerb("stop", "Stop one or more running containers",
+                    [](engine::Engine& eng, const std::string& a, std::optional<int> t,
+                       const std::string& sig) { eng.stop(a, t, sig); });
+}
+
+// docker restart: stop (when running), then start.
+CommandPtr makeRestartCommand() {
+    return stopVerb("restart", "Restart one or more containers",
+                    [](engine::Engine& eng, const std::string& a, std::optional<int> t,
+                       const std::string& sig) { eng.restart(a, t, sig); });
 }
 
 CommandPtr makeKillCommand() {
@@ -112,7 +112,7 @@ CommandPtr makeKillCommand() {
     c->run = [](Invocation& inv) {
         auto& eng = engineFor(inv.ctx);
         std::string sig = inv.flags.getString("signal");
-        return forEach(inv, true, [&](const std::string& a) {
+        return forEachContainer(inv, true, [&](const std::string& a) {
             try {
                 eng.kill(a, sig.empty() ? "KILL" : sig);
             } catch (const Error& e) {
@@ -133,7 +133,7 @@ CommandPtr makeRmCommand() {
         auto& eng = engineFor(inv.ctx);
         bool force = inv.flags.getBool("force");
         bool vols = inv.flags.getBool("volumes");
-        return forEach(inv, true, [&](const std::string& a) {
+        return forEachContainer(inv, true, [&](const std::string& a) {
             try {
                 eng.remove(a, force, vols);
             } catch (const engine::NoSuchContainer&) {
@@ -148,7 +148,7 @@ CommandPtr makeWaitCommand() {
     auto c = verb("wait", "CONTAINER [CONTAINER...]", "Block until one or more containers stop, then print their exit codes");
     c->run = [](Invocation& inv) {
         auto& eng = engineFor(inv.ctx);
-        return forEach(inv, false, [&](const std::string& a) { inv.ctx.out() << eng.wait(a) << "\n"; });
+        return forEachContainer(inv, false, [&](const std::string& a) { inv.ctx.out() << eng.wait(a) << "\n"; });
     };
     return c;
 }
