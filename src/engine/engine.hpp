@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -175,6 +176,14 @@ class Engine {
     int wait(const std::string& idOrName);
     // Removes; refuses a running container unless force. Returns the name as given.
     void remove(const std::string& idOrName, bool force, bool volumes = false);
+    // rm -f of several: SIGKILLs every running one first, so that their teardowns (exit,
+    // runtime delete, monitor exit) overlap instead of queueing behind each remove(). Errors are
+    // left to the remove() that follows.
+    void killForRemoval(const std::vector<std::string>& idsOrNames);
+    // Paths of what removals left in <root>/trash (a removed container's directory is
+    // renamed there and deleted in the background; a crash can leave some), without those a
+    // deleter is still working on. System check deletes them.
+    std::vector<std::string> trashLeftovers() const;
 
     // Creates (not yet started) → attach to stdout/stderr → start → copy output to the fds
     // until the container exits → its exit code. What `run` without -d does.
@@ -230,11 +239,15 @@ class Engine {
     void thawIfPaused(const ContainerRecord& rec) const;
     void deleteRuntimeState(const ContainerRecord& rec) const;
     void waitMonitorGone(const ContainerRecord& rec, int timeoutMs) const;
+    // <root>/trash: where removeContainerDir() moves a removed container's directory.
+    std::string trashDir() const;
+    void removeContainerDir(const std::string& id) const;
 
     EngineConfig cfg_;
     ImageSource& images_;
     ContainerStore store_;
     VolumeStore volumes_;
+    std::set<std::string> killedForRemoval_;  // their "kill" event is recorded (killForRemoval)
 };
 
 }  // namespace berth::engine

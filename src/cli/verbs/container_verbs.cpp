@@ -133,6 +133,8 @@ CommandPtr makeRmCommand() {
         auto& eng = engineFor(inv.ctx);
         bool force = inv.flags.getBool("force");
         bool vols = inv.flags.getBool("volumes");
+        // Several at once: kill them all first, their teardowns overlap (engine/lifecycle/remove).
+        if (force && inv.args.size() > 1) eng.killForRemoval(inv.args);
         return forEachContainer(inv, true, [&](const std::string& a) {
             try {
                 eng.remove(a, force, vols);

@@ -87,6 +87,10 @@ class Checker {
             if (!isLive(id)) checkRuntimeState(id, paths);
         for (auto& [id, paths] : cgroups_)
             if (owned(id) && !isLive(id)) checkCgroups(id, paths);
+        for (auto& path : eng_.trashLeftovers())
+            act("Removed " + path + " (a removed container's directory not yet deleted)",
+                "Would remove " + path + " (a removed container's directory not yet deleted)",
+                [&] { removeAll(path); });
         return std::move(report_);
     }
 
