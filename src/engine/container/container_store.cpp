@@ -8,13 +8,14 @@
 #include <algorithm>
 
 #include "common/file_io.hpp"
-#include "engine/container/sqlite_db.hpp"
 #include "engine/monitor/monitor.hpp"
+#include "store/db/sqlite_db.hpp"
 
 namespace berth::engine {
 
 namespace {
 
+using db::SqliteDb;
 using Stmt = SqliteDb::Stmt;
 
 // phase: creating | ready | removing. owner_*: the process doing the create/remove (pid and
@@ -105,20 +106,23 @@ bool RecordEntry::ownerAlive() const {
     return start != 0 && start == ownerStart && state != 'Z' && state != 'X';
 }
 
-ContainerStore::ContainerStore(std::string root)
-    : root_(std::move(root)), containersDir_(root_ + "/containers") {
+namespace {
+
+std::shared_ptr<SqliteDb> openIn(const std::string& root) {
+    mkdirAll(root + "/containers", 0710);  // berth.db's directory too
+    return SqliteDb::shared(root + "/berth.db");
+}
+
+}  // namespace
+
+ContainerStore::ContainerStore(std::string root) : ContainerStore(root, openIn(root)) {}
+
+ContainerStore::ContainerStore(std::string root, std::shared_ptr<db::SqliteDb> conn)
+    : root_(std::move(root)), containersDir_(root_ + "/containers"), db_(std::move(conn)) {
     mkdirAll(containersDir_, 0710);
-    db_ = std::make_shared<SqliteDb>(root_ + "/berth.db");
-    bool ready = false;
-    db_->read([&] {
-        Stmt s(*db_, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='engine_meta'");
-        ready = s.step();
-    });
-    if (!ready) {
-        withContext("create the containers table in " + root_ + "/berth.db",
-                    [&] { db_->write([&] { db_->exec(kSchema); }); });
-        importJsonRecords();
-    }
+    bool created = withContext("create the containers table in " + db_->path(),
+                               [&] { return db_->ensureSchema(kSchema); });
+    if (created) importJsonRecords();
 }
 
 ContainerStore::~ContainerStore() = default;
@@ -254,7 +258,7 @@ void ContainerStore::save(const ContainerRecord& rec) const {
                 " WHERE id=?");
         up.bind(1, rec.name).bind(2, rec.createdNs).bind(3, rec.imageId);
         up.bind(4, rec.toJson().dump()).bind(5, rec.id).step();
-        if (sqlite3_changes(db_->handle()) > 0) return;
+        if (db_->changes() > 0) return;
         Stmt ins(*db_,
                  "INSERT INTO containers(id, name, created_ns, image_id, phase, record)"
                  " VALUES(?,?,?,?,'ready',?)");

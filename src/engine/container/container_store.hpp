@@ -28,9 +28,11 @@
 #include "common/fd.hpp"
 #include "engine/container/container_record.hpp"
 
-namespace berth::engine {
-
+namespace berth::db {
 class SqliteDb;
+}
+
+namespace berth::engine {
 
 class NoSuchContainer : public Error {
   public:
@@ -69,8 +71,11 @@ struct RecordEntry {
 
 class ContainerStore {
   public:
-    // Creates <root>/containers and opens <root>/berth.db (creating the table).
+    // Creates <root>/containers and opens <root>/berth.db (creating the table) through this
+    // process's shared connection (db::SqliteDb::shared).
     explicit ContainerStore(std::string root);
+    // The same on an open connection to <root>/berth.db.
+    ContainerStore(std::string root, std::shared_ptr<db::SqliteDb> conn);
     ~ContainerStore();
     ContainerStore(const ContainerStore&) = default;
     ContainerStore& operator=(const ContainerStore&) = default;
@@ -120,7 +125,7 @@ class ContainerStore {
 
     std::string root_;
     std::string containersDir_;
-    std::shared_ptr<SqliteDb> db_;
+    std::shared_ptr<db::SqliteDb> db_;
 };
 
 }  // namespace berth::engine

@@ -1,6 +1,7 @@
 // The events journal: every state change of containers (and images, volumes, networks) in the
-// `events` table of <root>/berth.db (SQLite, WAL). Its own connection (busy_timeout, one short
-// transaction per record), shared safely with the image store's and the container store's.
+// `events` table of <root>/berth.db (SQLite, WAL), on the process's one connection to it
+// (store/db/sqlite_db, shared with the image store and the container records): one short
+// transaction per record, or the caller's when it records inside one.
 // Bounded: on write, rows older than 7 days and all but the newest kMaxEvents are trimmed.
 //
 // Callers in verbs and the engine use the best-effort helpers below: an event that cannot be
@@ -11,14 +12,13 @@
 //   events::recordContainer(engine, rec, "start");   // adds image, name and the labels
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
-#include <mutex>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "engine/events/event.hpp"
+#include "store/db/sqlite_db.hpp"
 
 namespace berth::engine {
 class Engine;
@@ -32,8 +32,10 @@ class Journal {
     static constexpr int64_t kMaxEvents = 10000;
     static constexpr int64_t kMaxAgeNs = 7LL * 24 * 3600 * 1'000'000'000;
 
-    // Opens (creates) the table in dbPath. Throws Error naming the file.
+    // Opens (creates) the table in dbPath, through this process's shared connection to it.
+    // Throws Error naming the file.
     explicit Journal(const std::string& dbPath);
+    explicit Journal(std::shared_ptr<db::SqliteDb> conn);
     ~Journal();
     Journal(const Journal&) = delete;
     Journal& operator=(const Journal&) = delete;
@@ -49,9 +51,7 @@ class Journal {
   private:
     void trim(int64_t nowNs);
 
-    sqlite3* db_ = nullptr;
-    std::string path_;
-    mutable std::mutex mu_;
+    std::shared_ptr<db::SqliteDb> db_;
 };
 
 // The journal of a state root (<root>/berth.db), opened once per process. Throws Error.

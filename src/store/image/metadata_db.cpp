@@ -41,48 +41,7 @@ CREATE TABLE IF NOT EXISTS refs(
 CREATE INDEX IF NOT EXISTS refs_image ON refs(image_id);
 )SQL";
 
-class Stmt {
-  public:
-    Stmt(sqlite3* db, const char* sql) : db_(db) {
-        if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK)
-            throw Error(std::string("metadata db: prepare: ") + sqlite3_errmsg(db), EIO);
-    }
-    ~Stmt() { sqlite3_finalize(st_); }
-    Stmt& bind(int i, const std::string& s) {
-        sqlite3_bind_text(st_, i, s.c_str(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-        return *this;
-    }
-    Stmt& bind(int i, int64_t v) {
-        sqlite3_bind_int64(st_, i, v);
-        return *this;
-    }
-    // true: a row is ready.
-    bool step() {
-        int rc = sqlite3_step(st_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc == SQLITE_DONE) return false;
-        throw Error(std::string("metadata db: ") + sqlite3_errmsg(db_), rc == SQLITE_BUSY ? EBUSY : EIO);
-    }
-    std::string text(int i) const {
-        auto p = sqlite3_column_text(st_, i);
-        return p ? reinterpret_cast<const char*>(p) : "";
-    }
-    int64_t i64(int i) const { return sqlite3_column_int64(st_, i); }
-
-  private:
-    sqlite3* db_;
-    sqlite3_stmt* st_ = nullptr;
-};
-
-void exec(sqlite3* db, const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-        std::string m = err ? err : "?";
-        sqlite3_free(err);
-        throw Error("metadata db: " + std::string(sql).substr(0, 40) + ": " + m,
-                    m.find("locked") != std::string::npos ? EBUSY : EIO);
-    }
-}
+using Stmt = db::SqliteDb::Stmt;
 
 RefRecord refFrom(const Stmt& s) {
     return RefRecord{s.text(0), Digest::parse(s.text(1)), s.i64(2) != 0};
@@ -90,84 +49,39 @@ RefRecord refFrom(const Stmt& s) {
 
 }  // namespace
 
-MetadataDb::MetadataDb(const std::string& path) : path_(path) {
-    if (sqlite3_open_v2(path.c_str(), &db_,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        nullptr) != SQLITE_OK) {
-        std::string m = db_ ? sqlite3_errmsg(db_) : "out of memory";
-        sqlite3_close(db_);
-        throw Error("open metadata db " + path + ": " + m, EIO);
-    }
-    sqlite3_busy_timeout(db_, 30000);
-    try {
-        exec(db_, "PRAGMA journal_mode=WAL");
-        exec(db_, "PRAGMA synchronous=NORMAL");
-        // No checkpoint when the last connection closes (each daemonless `berth` is the last):
-        // it cost 2 fsyncs, then the next open re-created the WAL (+2 more). The WAL stays and
-        // is checkpointed every 1000 pages (wal_autocheckpoint); as crash-safe as before.
-        sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-        exec(db_, "PRAGMA foreign_keys=ON");
-        transaction([&] { exec(db_, kSchema); });
-    } catch (Error& e) {
-        sqlite3_close(db_);
-        throw e.addContext("open metadata db " + path);
-    }
+MetadataDb::MetadataDb(const std::string& path) : MetadataDb(db::SqliteDb::shared(path)) {}
+
+MetadataDb::MetadataDb(std::shared_ptr<db::SqliteDb> conn) : conn_(std::move(conn)) {
+    withContext("open metadata db " + conn_->path(), [&] { conn_->ensureSchema(kSchema); });
 }
 
-MetadataDb::~MetadataDb() { sqlite3_close(db_); }
+MetadataDb::~MetadataDb() = default;
 
-void MetadataDb::transaction(const std::function<void()>& fn) {
-    if (depth_ > 0) return fn();
-    exec(db_, "BEGIN IMMEDIATE");
-    ++depth_;
-    try {
-        fn();
-        exec(db_, "COMMIT");
-        --depth_;
-    } catch (...) {
-        --depth_;
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        throw;
-    }
-}
+void MetadataDb::transaction(const std::function<void()>& fn) { conn_->write(fn); }
 
-void MetadataDb::read(const std::function<void()>& fn) const {
-    auto* self = const_cast<MetadataDb*>(this);
-    if (depth_ > 0) return fn();
-    exec(db_, "BEGIN");
-    ++self->depth_;
-    try {
-        fn();
-        exec(db_, "COMMIT");
-        --self->depth_;
-    } catch (...) {
-        --self->depth_;
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        throw;
-    }
-}
+void MetadataDb::read(const std::function<void()>& fn) const { conn_->read(fn); }
 
 bool MetadataDb::hasImage(const Digest& id) const {
-    Stmt s(db_, "SELECT 1 FROM images WHERE id=?");
+    Stmt s(*conn_, "SELECT 1 FROM images WHERE id=?");
     return s.bind(1, id.str()).step();
 }
 
 bool MetadataDb::insertImage(const ImageRecord& img) {
     if (hasImage(img.id)) return false;
-    Stmt ins(db_,
+    Stmt ins(*conn_,
              "INSERT INTO images(id, manifest, created, created_at, size, parent, last_tag_time)"
              " VALUES(?,?,?,?,?,?,?)");
     ins.bind(1, img.id.str()).bind(2, img.manifest).bind(3, img.created).bind(4, img.createdAt);
     ins.bind(5, static_cast<int64_t>(img.size)).bind(6, img.parent).bind(7, img.lastTagTime).step();
     for (size_t i = 0; i < img.layers.size(); ++i) {
         const auto& l = img.layers[i];
-        Stmt il(db_,
+        Stmt il(*conn_,
                 "INSERT INTO image_layers(image_id, idx, chain_id, diff_id, blob, media_type,"
                 " blob_size, diff_size) VALUES(?,?,?,?,?,?,?,?)");
         il.bind(1, img.id.str()).bind(2, static_cast<int64_t>(i)).bind(3, l.chainId.str());
         il.bind(4, l.diffId.str()).bind(5, l.blob.str()).bind(6, l.mediaType);
         il.bind(7, static_cast<int64_t>(l.blobSize)).bind(8, static_cast<int64_t>(l.diffSize)).step();
-        Stmt up(db_,
+        Stmt up(*conn_,
                 "INSERT INTO layers(chain_id, diff_id, size, diff_size, refcount) VALUES(?,?,?,?,1)"
                 " ON CONFLICT(chain_id) DO UPDATE SET refcount=refcount+1");
         up.bind(1, l.chainId.str()).bind(2, l.diffId.str()).bind(3, static_cast<int64_t>(l.size));
@@ -177,7 +91,7 @@ bool MetadataDb::insertImage(const ImageRecord& img) {
 }
 
 std::optional<ImageRecord> MetadataDb::image(const Digest& id) const {
-    Stmt s(db_,
+    Stmt s(*conn_,
            "SELECT manifest, created, created_at, size, parent, last_tag_time FROM images"
            " WHERE id=?");
     if (!s.bind(1, id.str()).step()) return std::nullopt;
@@ -189,7 +103,7 @@ std::optional<ImageRecord> MetadataDb::image(const Digest& id) const {
     r.size = static_cast<uint64_t>(s.i64(3));
     r.parent = s.text(4);
     r.lastTagTime = s.text(5);
-    Stmt l(db_,
+    Stmt l(*conn_,
            "SELECT il.chain_id, il.diff_id, il.blob, il.media_type, il.blob_size, il.diff_size,"
            " COALESCE(l.size, 0) FROM image_layers il LEFT JOIN layers l ON l.chain_id=il.chain_id"
            " WHERE il.image_id=? ORDER BY il.idx");
@@ -212,7 +126,7 @@ std::vector<ImageRecord> MetadataDb::images() const {
     std::vector<ImageRecord> out;
     read([&] {
         std::vector<Digest> ids;
-        Stmt s(db_, "SELECT id FROM images ORDER BY created DESC, added DESC");
+        Stmt s(*conn_, "SELECT id FROM images ORDER BY created DESC, added DESC");
         while (s.step()) ids.push_back(Digest::parse(s.text(0)));
         for (const auto& id : ids)
             if (auto r = image(id)) out.push_back(std::move(*r));
@@ -221,7 +135,7 @@ std::vector<ImageRecord> MetadataDb::images() const {
 }
 
 std::vector<Digest> MetadataDb::idsWithPrefix(const std::string& hexPrefix) const {
-    Stmt s(db_, "SELECT id FROM images WHERE substr(id, 8, ?) = ?");
+    Stmt s(*conn_, "SELECT id FROM images WHERE substr(id, 8, ?) = ?");
     s.bind(1, static_cast<int64_t>(hexPrefix.size())).bind(2, hexPrefix);
     std::vector<Digest> out;
     while (s.step()) out.push_back(Digest::parse(s.text(0)));
@@ -233,17 +147,17 @@ std::vector<Digest> MetadataDb::deleteImage(const Digest& id) {
     transaction([&] {
         std::vector<Digest> chains;
         {
-            Stmt s(db_, "SELECT chain_id FROM image_layers WHERE image_id=?");
+            Stmt s(*conn_, "SELECT chain_id FROM image_layers WHERE image_id=?");
             s.bind(1, id.str());
             while (s.step()) chains.push_back(Digest::parse(s.text(0)));
         }
-        Stmt(db_, "DELETE FROM refs WHERE image_id=?").bind(1, id.str()).step();
-        Stmt(db_, "DELETE FROM image_layers WHERE image_id=?").bind(1, id.str()).step();
-        Stmt(db_, "DELETE FROM images WHERE id=?").bind(1, id.str()).step();
+        Stmt(*conn_, "DELETE FROM refs WHERE image_id=?").bind(1, id.str()).step();
+        Stmt(*conn_, "DELETE FROM image_layers WHERE image_id=?").bind(1, id.str()).step();
+        Stmt(*conn_, "DELETE FROM images WHERE id=?").bind(1, id.str()).step();
         for (const auto& c : chains) {
-            Stmt(db_, "UPDATE layers SET refcount=refcount-1 WHERE chain_id=?").bind(1, c.str()).step();
+            Stmt(*conn_, "UPDATE layers SET refcount=refcount-1 WHERE chain_id=?").bind(1, c.str()).step();
             if (layerRefCount(c) <= 0) {
-                Stmt(db_, "DELETE FROM layers WHERE chain_id=?").bind(1, c.str()).step();
+                Stmt(*conn_, "DELETE FROM layers WHERE chain_id=?").bind(1, c.str()).step();
                 released.push_back(c);
             }
         }
@@ -254,7 +168,7 @@ std::vector<Digest> MetadataDb::deleteImage(const Digest& id) {
 std::optional<Digest> MetadataDb::setRef(const RefRecord& ref) {
     std::optional<Digest> prev;
     if (auto old = this->ref(ref.name); old && old->imageId != ref.imageId) prev = old->imageId;
-    Stmt s(db_,
+    Stmt s(*conn_,
            "INSERT INTO refs(name, image_id, is_digest) VALUES(?,?,?) ON CONFLICT(name) DO UPDATE"
            " SET image_id=excluded.image_id, created=strftime('%s','now')");
     s.bind(1, ref.name).bind(2, ref.imageId.str()).bind(3, ref.isDigest ? 1 : 0).step();
@@ -262,19 +176,19 @@ std::optional<Digest> MetadataDb::setRef(const RefRecord& ref) {
 }
 
 bool MetadataDb::removeRef(const std::string& name) {
-    Stmt s(db_, "DELETE FROM refs WHERE name=?");
+    Stmt s(*conn_, "DELETE FROM refs WHERE name=?");
     s.bind(1, name).step();
-    return sqlite3_changes(db_) > 0;
+    return conn_->changes() > 0;
 }
 
 std::optional<RefRecord> MetadataDb::ref(const std::string& name) const {
-    Stmt s(db_, "SELECT name, image_id, is_digest FROM refs WHERE name=?");
+    Stmt s(*conn_, "SELECT name, image_id, is_digest FROM refs WHERE name=?");
     if (!s.bind(1, name).step()) return std::nullopt;
     return refFrom(s);
 }
 
 std::vector<RefRecord> MetadataDb::refsOf(const Digest& id) const {
-    Stmt s(db_, "SELECT name, image_id, is_digest FROM refs WHERE image_id=? ORDER BY created, name");
+    Stmt s(*conn_, "SELECT name, image_id, is_digest FROM refs WHERE image_id=? ORDER BY created, name");
     s.bind(1, id.str());
     std::vector<RefRecord> out;
     while (s.step()) out.push_back(refFrom(s));
@@ -282,41 +196,41 @@ std::vector<RefRecord> MetadataDb::refsOf(const Digest& id) const {
 }
 
 std::vector<RefRecord> MetadataDb::refs() const {
-    Stmt s(db_, "SELECT name, image_id, is_digest FROM refs ORDER BY created, name");
+    Stmt s(*conn_, "SELECT name, image_id, is_digest FROM refs ORDER BY created, name");
     std::vector<RefRecord> out;
     while (s.step()) out.push_back(refFrom(s));
     return out;
 }
 
 void MetadataDb::setLastTagTime(const Digest& id, const std::string& t) {
-    Stmt(db_, "UPDATE images SET last_tag_time=? WHERE id=?").bind(1, t).bind(2, id.str()).step();
+    Stmt(*conn_, "UPDATE images SET last_tag_time=? WHERE id=?").bind(1, t).bind(2, id.str()).step();
 }
 
 bool MetadataDb::hasLayer(const Digest& chainId) const {
-    return Stmt(db_, "SELECT 1 FROM layers WHERE chain_id=?").bind(1, chainId.str()).step();
+    return Stmt(*conn_, "SELECT 1 FROM layers WHERE chain_id=?").bind(1, chainId.str()).step();
 }
 
 std::optional<std::pair<uint64_t, uint64_t>> MetadataDb::layerSizes(const Digest& chainId) const {
-    Stmt s(db_, "SELECT size, diff_size FROM layers WHERE chain_id=?");
+    Stmt s(*conn_, "SELECT size, diff_size FROM layers WHERE chain_id=?");
     if (!s.bind(1, chainId.str()).step()) return std::nullopt;
     return std::make_pair(static_cast<uint64_t>(s.i64(0)), static_cast<uint64_t>(s.i64(1)));
 }
 
 int MetadataDb::layerRefCount(const Digest& chainId) const {
-    Stmt s(db_, "SELECT refcount FROM layers WHERE chain_id=?");
+    Stmt s(*conn_, "SELECT refcount FROM layers WHERE chain_id=?");
     if (!s.bind(1, chainId.str()).step()) return 0;
     return static_cast<int>(s.i64(0));
 }
 
 std::vector<Digest> MetadataDb::layerChainIds() const {
-    Stmt s(db_, "SELECT chain_id FROM layers WHERE refcount > 0");
+    Stmt s(*conn_, "SELECT chain_id FROM layers WHERE refcount > 0");
     std::vector<Digest> out;
     while (s.step()) out.push_back(Digest::parse(s.text(0)));
     return out;
 }
 
 std::vector<Digest> MetadataDb::referencedBlobs() const {
-    Stmt s(db_,
+    Stmt s(*conn_,
            "SELECT id FROM images UNION SELECT manifest FROM images WHERE manifest != ''"
            " UNION SELECT blob FROM image_layers");
     std::vector<Digest> out;

@@ -1,18 +1,19 @@
-// Image metadata in SQLite (WAL, busy_timeout): images, their layers, references, and the
-// layers table keyed by chain ID with a reference count (how many images use the layer).
-// Several processes may open one database: writers take BEGIN IMMEDIATE and wait up to
-// busy_timeout; each store operation is one transaction (transaction()).
+// Image metadata in SQLite (berth.db through store/db/sqlite_db: WAL, busy_timeout, one connection
+// per process shared with the container records and the events journal): images, their layers,
+// references, and the layers table keyed by chain ID with a reference count (how many images use
+// the layer). Several processes may open one database: writers take BEGIN IMMEDIATE and wait up
+// to busy_timeout; each store operation is one transaction (transaction()).
 #pragma once
-
-#include <sqlite3.h>
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "store/db/sqlite_db.hpp"
 #include "store/digest.hpp"
 
 namespace berth::store {
@@ -46,7 +47,9 @@ struct RefRecord {
 
 class MetadataDb {
   public:
+    // This process's shared connection to path (db::SqliteDb::shared), tables created if missing.
     explicit MetadataDb(const std::string& path);
+    explicit MetadataDb(std::shared_ptr<db::SqliteDb> conn);
     ~MetadataDb();
     MetadataDb(const MetadataDb&) = delete;
     MetadataDb& operator=(const MetadataDb&) = delete;
@@ -84,10 +87,10 @@ class MetadataDb {
     std::vector<Digest> layerChainIds() const;
     std::vector<Digest> referencedBlobs() const;
 
+    const std::shared_ptr<db::SqliteDb>& connection() const { return conn_; }
+
   private:
-    sqlite3* db_ = nullptr;
-    std::string path_;
-    int depth_ = 0;
+    std::shared_ptr<db::SqliteDb> conn_;
 };
 
 }  // namespace berth::store
