@@ -1,12 +1,7 @@
 // Engine::remove: stop (with force), the runtime's state, the snapshot mount, then record + dir.
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/file.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +11,7 @@
 #include "engine/engine.hpp"
 #include "engine/events/journal.hpp"
 #include "engine/events/monitor_import.hpp"
+#include "engine/lifecycle/trash.hpp"
 #include "engine/monitor/client.hpp"
 #include "engine/volumes/container_volumes.hpp"
 
@@ -45,57 +41,6 @@ int runQuiet(const std::vector<std::string>& argv) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::vector<std::string> listDir(const std::string& dir) {
-    std::vector<std::string> out;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return out;
-    while (auto* e = ::readdir(d))
-        if (std::string n = e->d_name; n != "." && n != "..") out.push_back(n);
-    ::closedir(d);
-    return out;
-}
-
-// Deletes dir in a detached grandchild (reparented at once: no zombie for a long-lived caller),
-// at a low CPU and I/O priority, with no descriptor of ours held open (a `$(berth rm ...)` would
-// wait for a held stdout). It holds a flock on dir while it works: system check leaves such an
-// entry alone (Engine::trashLeftovers).
-void deleteInBackground(const std::string& dir) {
-    UniqueFd lock(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!lock || ::flock(lock.get(), LOCK_EX) < 0) {
-        removeAll(dir);
-        return;
-    }
-    pid_t child = ::fork();
-    if (child < 0) {
-        removeAll(dir);  // no process to spare: do it here
-        return;
-    }
-    if (child == 0) {
-        if (::fork() != 0) ::_exit(0);
-        ::setsid();
-        int null = ::open("/dev/null", O_RDWR);
-        if (null >= 0) {
-            ::dup2(null, 0);
-            ::dup2(null, 1);
-            ::dup2(null, 2);
-        }
-        ::dup2(lock.get(), 3);  // the lock's open file, kept until we exit
-        ::close_range(4, ~0U, 0);
-        (void)::nice(10);
-        // IOPRIO_CLASS_IDLE (ioprio_set has no glibc wrapper).
-        ::syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, 3 << 13);
-        try {
-            removeAll(dir);
-        } catch (...) {
-            // left for system check (Engine::trashLeftovers)
-        }
-        ::_exit(0);
-    }
-    int status = 0;
-    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-    }
-}
-
 }  // namespace
 
 std::string Engine::trashDir() const {
@@ -103,32 +48,12 @@ std::string Engine::trashDir() const {
 }
 
 void Engine::removeContainerDir(const std::string& id) const {
-    // The directory goes with one rename; its files are deleted in the background. Deleting
-    // them here took 13 unlinks per container, each a synchronous discard on a filesystem
-    // mounted with `discard` (4 ms each under load, ~50 ms per container: most of `rm -f`).
-    // A crash leaves the trash to the next removal or to system check (purgeTrash).
-    std::string trash = trashDir();
-    std::string dir = store_.dir(id);
-    if (::mkdir(trash.c_str(), 0700) < 0 && errno != EEXIST) throw SysError("create " + trash);
-    std::string dest = trash + "/" + id;
-    if (::rename(dir.c_str(), dest.c_str()) < 0) {
-        if (errno == ENOENT) return;  // no directory (a half-made create)
-        // Not movable (e.g. a previous trash entry of the same id): delete it here.
-        removeAll(dir);
-        return;
-    }
-    deleteInBackground(dest);
+    // One rename; the files are deleted in the background (trash.hpp says why).
+    trash::discard(trashDir(), store_.dir(id), id);
 }
 
 std::vector<std::string> Engine::trashLeftovers() const {
-    std::vector<std::string> out;
-    for (auto& name : listDir(trashDir())) {
-        UniqueFd fd(::open((trashDir() + "/" + name).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (fd && ::flock(fd.get(), LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
-            continue;  // its deleter is at work
-        out.push_back(trashDir() + "/" + name);
-    }
-    return out;
+    return trash::leftovers(trashDir());
 }
 
 void Engine::deleteRuntimeState(const ContainerRecord& rec) const {
