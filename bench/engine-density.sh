@@ -6,6 +6,10 @@
 # namespaces, cgroups, page tables). The same loop with Docker (private dockerd, bench/lib/peers.sh)
 # for DOCKER_N containers: dockerd + containerd + one containerd-shim per container.
 # Everything is removed at the end (rm -f, then a check for leftover mounts, cgroups, processes).
+# Per-step start times (STEP containers each, default N/10) show whether a start gets slower with
+# more running; the host's mount count is printed with them (running containers' overlays are
+# not host mounts: it must stay flat). rm -f: its time, then the time until the background
+# deleter has emptied <root>/trash.
 #
 # Usage: sudo bench/engine-density.sh [N] [DOCKER_N]     (defaults 1000 and 200; DOCKER_N=0 skips)
 #   OUT_DIR=dir keeps the per-process figures.
@@ -82,13 +86,14 @@ echo "# $(date -u '+%F %H:%M UTC'), $(nproc) CPUs, kernel $(uname -r), load: $(c
 mem0=$(memavail_kb)
 start=$(date +%s.%N)
 lap=$start
-step=$((N >= 10 ? N / 10 : 1))
+step=${STEP:-$((N >= 10 ? N / 10 : 1))}
 for i in $(seq 1 "$N"); do
   "$B" run -d --network none busybox sleep 1000000 >/dev/null || { echo "berth run $i failed" >&2; exit 1; }
   if [ $((i % step)) -eq 0 ]; then  # does a start get slower with more running?
     now=$(date +%s.%N)
-    printf 'berth: containers %d..%d: %.1f ms each (load %s)\n' $((i - step + 1)) "$i" \
-      "$(echo "($now - $lap) * 1000 / $step" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
+    printf 'berth: containers %d..%d: %.1f ms each (load %s, host mounts %d)\n' $((i - step + 1)) "$i" \
+      "$(echo "($now - $lap) * 1000 / $step" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)" \
+      "$(wc -l < /proc/self/mountinfo)"
     lap=$now
   fi
 done
@@ -111,7 +116,16 @@ printf 'berth: all monitors RSS %d kB, PSS %d kB; MemAvailable dropped by %d MB 
 rm_start=$(date +%s.%N)
 berth_cleanup
 rm_end=$(date +%s.%N)
-printf 'berth: rm -f of all %d took %.2f s\n' "$N" "$(echo "$rm_end - $rm_start" | bc)"
+printf 'berth: rm -f of all %d took %.2f s (load %s)\n' "$N" "$(echo "$rm_end - $rm_start" | bc)" \
+  "$(cut -d' ' -f1 /proc/loadavg)"
+# The removed containers' files are deleted in the background (engine/lifecycle/trash.hpp).
+for _ in $(seq 1200); do
+  [ -z "$(ls -A "$BERTH_ROOT/trash" 2>/dev/null)" ] && break
+  sleep 0.1
+done
+trash_end=$(date +%s.%N)
+printf 'berth: trash emptied %.2f s after rm -f returned (%d entries left)\n' \
+  "$(echo "$trash_end - $rm_end" | bc)" "$(ls -A "$BERTH_ROOT/trash" 2>/dev/null | wc -l)"
 left_mounts=$(grep -c " $BERTH_ROOT" /proc/self/mounts || true)
 left_cgroups=0
 while read -r id; do
