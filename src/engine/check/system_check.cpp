@@ -1,23 +1,19 @@
 #include "engine/check/system_check.hpp"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <map>
 #include <set>
 
+#include "common/dir_entries.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "engine/check/cgroup_leftovers.hpp"
 #include "engine/container/container_mounts.hpp"
 #include "engine/engine.hpp"
+#include "engine/lifecycle/runtime_delete.hpp"
 #include "engine/monitor/client.hpp"
-
-extern char** environ;
 
 namespace berth::engine::check {
 
@@ -29,42 +25,8 @@ std::string describe(const ContainerRecord& rec) {
     return "container " + shortId(rec.id) + (rec.name.empty() ? "" : " (/" + rec.name + ")");
 }
 
-std::vector<std::string> listDir(const std::string& dir) {
-    std::vector<std::string> out;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return out;
-    while (auto* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") out.push_back(n);
-    }
-    ::closedir(d);
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
 bool isContainerId(const std::string& s) {
     return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
-
-// `runtime --root R delete --force ID`, stdio on /dev/null; true if it exited 0.
-bool runtimeDelete(const std::string& runtime, const std::string& root, const std::string& id) {
-    std::vector<std::string> argv = {runtime, "--root", root, "delete", "--force", id};
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) return false;
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return false;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 class Checker {
@@ -114,8 +76,8 @@ class Checker {
 
     void scanRuntimeDirs() {
         std::string base = eng_.config().root + "/runtime";
-        for (auto& rt : listDir(base))
-            for (auto& id : listDir(base + "/" + rt))
+        for (auto& rt : dirEntries(base))
+            for (auto& id : dirEntries(base + "/" + rt))
                 if (isContainerId(id)) runtimeDirs_[id].push_back(rt);
     }
 
@@ -224,7 +186,7 @@ class Checker {
                         runtime = eng_.resolveRuntime(rt);
                     } catch (const Error&) {
                     }
-                    if (!runtime.empty()) runtimeDelete(runtime, rtRoot, id);
+                    if (!runtime.empty()) runtimeDeleteForce(runtime, rtRoot, id);
                     if (pathExists(path)) removeAll(path);
                 });
         }

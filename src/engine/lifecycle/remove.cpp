@@ -1,7 +1,6 @@
 // Engine::remove: stop (with force), the runtime's state, the snapshot mount, then record + dir.
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,37 +10,12 @@
 #include "engine/engine.hpp"
 #include "engine/events/journal.hpp"
 #include "engine/events/monitor_import.hpp"
+#include "engine/lifecycle/runtime_delete.hpp"
 #include "engine/lifecycle/trash.hpp"
 #include "engine/monitor/client.hpp"
 #include "engine/volumes/container_volumes.hpp"
 
-extern char** environ;
-
 namespace berth::engine {
-
-namespace {
-
-// Runs argv with stdio on /dev/null; returns its exit status (-1 if it could not run).
-int runQuiet(const std::vector<std::string>& argv) {
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-    cargv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) return -1;
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-}  // namespace
 
 std::string Engine::trashDir() const {
     return cfg_.root + "/trash";  // beside containers/ (one filesystem: a rename)
@@ -59,7 +33,7 @@ std::vector<std::string> Engine::trashLeftovers() const {
 void Engine::deleteRuntimeState(const ContainerRecord& rec) const {
     std::string root = runtimeRoot(rec);
     if (!pathExists(root + "/" + rec.id)) return;
-    runQuiet({rec.runtime, "--root", root, "delete", "--force", rec.id});
+    runtimeDeleteForce(rec.runtime, root, rec.id);
 }
 
 void Engine::killForRemoval(const std::vector<std::string>& idsOrNames) {
