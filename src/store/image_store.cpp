@@ -2,7 +2,6 @@
 // image/image_changes.cpp, load/save/import in image/image_{loader,saver,import}.cpp.
 #include "store/image_store.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <sys/file.h>
@@ -12,6 +11,7 @@
 #include <cstring>
 #include <set>
 
+#include "common/dir_entries.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "common/log.hpp"
@@ -37,15 +37,7 @@ int sizeVisit(const char*, const struct stat* st, int type, FTW*) {
 }
 
 void clearDir(const std::string& dir) {
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return;
-    std::vector<std::string> names;
-    while (dirent* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") names.push_back(n);
-    }
-    ::closedir(d);
-    for (const auto& n : names) {
+    for (const auto& n : dirEntries(dir)) {
         try {
             removeAll(dir + "/" + n);
         } catch (const std::exception& e) {

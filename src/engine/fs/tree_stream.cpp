@@ -2,7 +2,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -13,6 +12,7 @@
 #include <map>
 #include <vector>
 
+#include "common/dir_entries.hpp"
 #include "common/error.hpp"
 #include "common/safe_path.hpp"
 
@@ -170,24 +170,6 @@ bool isOpaque(int dirFd) {
     return false;
 }
 
-std::vector<std::string> listDir(int dirFd) {
-    std::vector<std::string> names;
-    int dupFd = ::openat(dirFd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dupFd < 0) throw SysError("open directory");
-    DIR* d = ::fdopendir(dupFd);
-    if (!d) {
-        ::close(dupFd);
-        throw SysError("read directory");
-    }
-    while (dirent* ent = ::readdir(d)) {
-        std::string n = ent->d_name;
-        if (n != "." && n != "..") names.push_back(n);
-    }
-    ::closedir(d);
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
 struct Walker {
     EntrySink& sink;
     const WalkOptions& opts;
@@ -229,7 +211,7 @@ struct Walker {
                     sink.put(wh, 0, {});
                 }
             }
-            for (auto& child : listDir(dir.get())) walk(dir.get(), child, slash + child);
+            for (auto& child : dirEntriesAt(dir.get())) walk(dir.get(), child, slash + child);
             return;
         }
         if (S_ISCHR(st.st_mode) && st.st_rdev == 0 && opts.overlayWhiteouts) {

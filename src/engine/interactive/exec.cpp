@@ -30,22 +30,6 @@ namespace {
 
 using nlohmann::json;
 
-void setEnv(std::vector<std::string>& env, const std::string& entry) {
-    auto key = entry.substr(0, entry.find('='));
-    for (auto& e : env)
-        if (e.substr(0, e.find('=')) == key) {
-            e = entry;
-            return;
-        }
-    env.push_back(entry);
-}
-
-bool hasEnv(const std::vector<std::string>& env, const std::string& key) {
-    for (auto& e : env)
-        if (e.substr(0, e.find('=')) == key) return true;
-    return false;
-}
-
 // The runtime's complaint inside the monitor's error ("...: exit status 1: TEXT"), in runc's
 // words: `berth-runtime exec: exec /x: EACCES (Permission denied)` → `exec: "/x": permission
 // denied`.

@@ -271,6 +271,22 @@ std::string expandEnvEntry(const std::string& entry) {
     return v ? entry + "=" + v : "";
 }
 
+void setEnv(std::vector<std::string>& env, const std::string& entry) {
+    auto key = entry.substr(0, entry.find('='));
+    for (auto& e : env)
+        if (e.substr(0, e.find('=')) == key) {
+            e = entry;
+            return;
+        }
+    env.push_back(entry);
+}
+
+bool hasEnv(const std::vector<std::string>& env, const std::string& key) {
+    for (auto& e : env)
+        if (e.substr(0, e.find('=')) == key) return true;
+    return false;
+}
+
 std::vector<std::string> readEnvFile(const std::string& path) {
     std::string text;
     try {

@@ -22,6 +22,10 @@ DeviceSpec parseDevice(const std::string& text);
 std::vector<std::string> readEnvFile(const std::string& path);
 // "KEY" → "KEY=value" from the caller's environment; nullopt-like "" when unset.
 std::string expandEnvEntry(const std::string& entry);
+// "KEY=VALUE" into env: replaces an entry with the same key, else appends (moby
+// ReplaceOrAppendEnvValues). hasEnv: whether some entry has that key.
+void setEnv(std::vector<std::string>& env, const std::string& entry);
+bool hasEnv(const std::vector<std::string>& env, const std::string& key);
 
 // Upper bound for RLIMIT numbers of docker's ulimit names; -1 for an unknown name.
 int rlimitResource(const std::string& name);

@@ -55,21 +55,6 @@ bool cgroup2Host() {
     return ::statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
 }
 
-// Env entries: later entries replace earlier ones with the same key (moby ReplaceOrAppendEnvValues).
-void setEnv(std::vector<std::string>& env, const std::string& entry) {
-    auto key = entry.substr(0, entry.find('='));
-    for (auto& e : env)
-        if (e.substr(0, e.find('=')) == key) {
-            e = entry;
-            return;
-        }
-    env.push_back(entry);
-}
-
-bool hasEnv(const std::vector<std::string>& env, const std::string& key) {
-    return std::any_of(env.begin(), env.end(),
-                       [&](const std::string& e) { return e.substr(0, e.find('=')) == key; });
-}
 
 struct SecurityOpts {
     bool noNewPrivileges = false;

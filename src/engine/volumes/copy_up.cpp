@@ -1,6 +1,5 @@
 #include "engine/volumes/copy_up.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -11,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/dir_entries.hpp"
 #include "common/error.hpp"
 #include "common/fd.hpp"
 #include "common/safe_path.hpp"
@@ -24,16 +24,12 @@ namespace {
 class TreeCopier {
   public:
     void copyDir(int srcDir, int dstDir, const std::string& rel) {
-        UniqueFd dup(::fcntl(srcDir, F_DUPFD_CLOEXEC, 0));
-        if (!dup) throw SysError("copy-up " + rel);
-        DIR* d = ::fdopendir(dup.release());
-        if (!d) throw SysError("copy-up " + rel);
         std::vector<std::string> names;
-        while (auto* e = ::readdir(d)) {
-            std::string n = e->d_name;
-            if (n != "." && n != "..") names.push_back(n);
+        try {
+            names = dirEntriesAt(srcDir);
+        } catch (Error& e) {
+            throw e.addContext("copy-up " + rel);
         }
-        ::closedir(d);
         for (auto& n : names) copyEntry(srcDir, dstDir, n, rel + "/" + n);
     }
 
@@ -138,28 +134,12 @@ class TreeCopier {
     }
 };
 
-bool dirEmpty(int fd) {
-    UniqueFd dup(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
-    DIR* d = dup ? ::fdopendir(dup.release()) : nullptr;
-    if (!d) return false;
-    bool empty = true;
-    while (auto* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") {
-            empty = false;
-            break;
-        }
-    }
-    ::closedir(d);
-    return empty;
-}
-
 }  // namespace
 
 bool copyUpImagePath(int rootfsFd, const std::string& pathInRoot, const std::string& destDir) {
     UniqueFd dst(::open(destDir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dst) throw SysError("copy-up: open " + destDir);
-    if (!dirEmpty(dst.get())) return false;
+    if (!dirEntriesAt(dst.get()).empty()) return false;  // Docker: only into an empty volume
     UniqueFd src = tryOpenInRoot(rootfsFd, pathInRoot, O_RDONLY | O_DIRECTORY);
     if (!src) {
         if (errno == ENOENT || errno == ENOTDIR) return false;

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/dir_entries.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "common/strings.hpp"
@@ -195,31 +196,22 @@ Volume VolumeStore::get(const std::string& name) const {
 }
 
 std::vector<Volume> VolumeStore::list() const {
-    std::vector<Volume> out;
-    DIR* d = ::opendir(dir_.c_str());
-    if (!d) return out;
-    while (auto* e = ::readdir(d)) {
-        std::string name = e->d_name;
-        if (name.empty() || name[0] == '.') continue;
+    std::vector<Volume> out;  // by name (dirEntries is sorted)
+    for (const auto& name : dirEntries(dir_)) {
+        if (name[0] == '.') continue;
         try {
             if (auto v = load(name)) out.push_back(std::move(*v));
         } catch (const Error&) {
             // a corrupt volume is shown by inspect's error, not by failing ls
         }
     }
-    ::closedir(d);
-    std::sort(out.begin(), out.end(), [](const Volume& a, const Volume& b) { return a.name < b.name; });
     return out;
 }
 
 void VolumeStore::removeTrash() const {
-    DIR* d = ::opendir(dir_.c_str());
-    if (!d) return;
-    std::vector<std::string> trash;
-    while (auto* e = ::readdir(d))
-        if (startsWith(e->d_name, ".trash-")) trash.push_back(dir_ + "/" + e->d_name);
-    ::closedir(d);
-    for (auto& t : trash) {
+    for (const auto& name : dirEntries(dir_)) {
+        if (!startsWith(name, ".trash-")) continue;
+        std::string t = dir_ + "/" + name;
         ::umount2((t + "/_data").c_str(), MNT_DETACH | UMOUNT_NOFOLLOW);
         try {
             removeAll(t);
@@ -287,19 +279,6 @@ uint64_t VolumeStore::size(const Volume& v) const {
     return total;
 }
 
-bool VolumeStore::isEmpty(const Volume& v) const {
-    DIR* d = ::opendir(v.mountpoint.c_str());
-    if (!d) return true;
-    bool empty = true;
-    while (auto* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") {
-            empty = false;
-            break;
-        }
-    }
-    ::closedir(d);
-    return empty;
-}
+bool VolumeStore::isEmpty(const Volume& v) const { return dirEntries(v.mountpoint).empty(); }
 
 }  // namespace berth::engine

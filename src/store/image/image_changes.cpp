@@ -1,9 +1,9 @@
 // ImageStore changes: tag, remove (rmi), prune, gc, and the disk usage report.
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <set>
 
+#include "common/dir_entries.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "common/log.hpp"
@@ -144,13 +144,8 @@ GcResult ImageStore::gc() {
     }
     g.tempRemoved += impl_->blobs.cleanTemp();
     g.tempRemoved += static_cast<size_t>(removeStaleUnpackDirs(impl_->layersDir));
-    std::vector<std::string> names;
-    if (DIR* d = ::opendir(impl_->layersDir.c_str())) {
-        while (dirent* e = ::readdir(d)) names.push_back(e->d_name);
-        ::closedir(d);
-    }
-    for (const auto& n : names) {
-        if (n == "." || n == ".." || !Digest::isValid("sha256:" + n)) continue;
+    for (const auto& n : dirEntries(impl_->layersDir)) {
+        if (!Digest::isValid("sha256:" + n)) continue;
         if (liveLayers.count(Digest::fromHex(n))) continue;
         std::string dir = impl_->layersDir + "/" + n;
         g.bytesFreed += directorySize(dir);
@@ -159,13 +154,7 @@ GcResult ImageStore::gc() {
         removeAll(gone);
         ++g.layersRemoved;
     }
-    names.clear();
-    if (DIR* d = ::opendir(impl_->tmpDir.c_str())) {
-        while (dirent* e = ::readdir(d)) names.push_back(e->d_name);
-        ::closedir(d);
-    }
-    for (const auto& n : names) {
-        if (n == "." || n == "..") continue;
+    for (const auto& n : dirEntries(impl_->tmpDir)) {
         removeAll(impl_->tmpDir + "/" + n);
         ++g.tempRemoved;
     }
