@@ -110,6 +110,7 @@ static void removeAllAt(int parentfd, const char* name, dev_t dev, const std::st
     if (S_ISDIR(st.st_mode)) {
         if (st.st_dev != dev) throw Error("remove " + shown + ": is a mount point", EBUSY);
         UniqueFd dfd(::openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!dfd && errno == ENOENT) return;  // deleted meanwhile (e.g. by the trash's deleter)
         if (!dfd) throw SysError("open " + shown);
         DIR* d = ::fdopendir(::dup(dfd.get()));
         if (!d) throw SysError("opendir " + shown);
