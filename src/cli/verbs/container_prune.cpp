@@ -7,22 +7,13 @@
 #include "cli/format/units.hpp"
 #include "cli/verbs.hpp"
 #include "cli/verbs/container_util.hpp"
+#include "cli/verbs/inspect_output.hpp"
 
 namespace berth::cli {
 namespace {
 
 const char* kWarning =
     "WARNING! This will remove all stopped containers.\nAre you sure you want to continue?";
-
-// docker's command.PromptForConfirmation: "y" or "Y" on a line of stdin (as image prune).
-bool confirm(CliContext& ctx) {
-    ctx.out() << kWarning << " [y/N] " << std::flush;
-    std::string line;
-    char c;
-    while (::read(ctx.stdinFd(), &c, 1) == 1 && c != '\n') line += c;
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    return line == "y" || line == "Y";
-}
 
 // docker's timetypes.GetTimestamp for until=: a Go duration before now ("24h"), Unix seconds,
 // RFC 3339, or a date. Unix nanoseconds.
@@ -56,7 +47,7 @@ int runPrune(Invocation& inv) {
     } catch (const Error& e) {
         throw StatusError(1, "Error response from daemon: " + plainMessage(e));
     }
-    if (!inv.flags.getBool("force") && !confirm(inv.ctx)) return 0;
+    if (!inv.flags.getBool("force") && !confirmPrompt(inv.ctx, kWarning)) return 0;
     auto report = engineFor(inv.ctx).prune(until, filters.get("label"), filters.get("label!"));
     if (!report.deleted.empty()) {
         std::string out = "Deleted Containers:\n";

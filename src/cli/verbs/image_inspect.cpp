@@ -4,6 +4,7 @@
 #include "cli/verbs.hpp"
 #include "cli/verbs/container_util.hpp"
 #include "cli/verbs/image_util.hpp"
+#include "cli/verbs/inspect_output.hpp"
 
 namespace berth::cli {
 namespace {
@@ -58,27 +59,17 @@ ordered_json dockerOrdered(const json& image) {
 }
 
 int runInspect(Invocation& inv) {
-    std::string format = inv.flags.getString("format");
     std::vector<json> found;
-    std::vector<std::string> errors;
+    std::string errors;
     for (const auto& name : inv.args) {
         try {
             found.push_back(inv.ctx.images().inspect(name));
         } catch (const store::ImageNotFound&) {
-            errors.push_back("Error: No such image: " + name);  // as the user wrote it, like docker
+            // as the user wrote it, like docker
+            errors += (errors.empty() ? "" : "\n") + std::string("Error: No such image: ") + name;
         }
     }
-    if (format.empty()) {
-        ordered_json arr = ordered_json::array();
-        for (const auto& j : found) arr.push_back(dockerOrdered(j));
-        inv.ctx.out() << arr.dump(4, ' ', false, json::error_handler_t::replace) << "\n";
-    } else {
-        for (const auto& j : found) inv.ctx.out() << formatObject(format, j) << "\n";
-    }
-    if (errors.empty()) return 0;
-    std::string msg;
-    for (size_t i = 0; i < errors.size(); ++i) msg += (i ? "\n" : "") + errors[i];
-    throw StatusError(1, msg);
+    return printInspected(inv, found, dockerOrdered, errors);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "cli/format/units.hpp"
 #include "cli/verbs.hpp"
 #include "cli/verbs/image_util.hpp"
+#include "cli/verbs/inspect_output.hpp"
 
 namespace berth::cli {
 namespace {
@@ -17,16 +18,6 @@ const char* kAllWarning =
     "Are you sure you want to continue?";
 const char* kDanglingWarning =
     "WARNING! This will remove all dangling images.\nAre you sure you want to continue?";
-
-// docker's command.PromptForConfirmation: "y" or "Y" on a line of stdin.
-bool confirm(CliContext& ctx, const char* message) {
-    ctx.out() << message << " [y/N] " << std::flush;
-    std::string line;
-    char c;
-    while (::read(ctx.stdinFd(), &c, 1) == 1 && c != '\n') line += c;
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    return line == "y" || line == "Y";
-}
 
 // docker's timetypes.GetTimestamp for until=: a Go duration before now ("24h"), Unix seconds,
 // RFC 3339, or a date.
@@ -72,7 +63,7 @@ int runPrune(Invocation& inv) {
     Filters filters = Filters::parse(inv.flags.getList("filter"));
     bool all = inv.flags.getBool("all");
     if (!filters.empty()) filters.validate({"until", "label", "label!"});
-    if (!inv.flags.getBool("force") && !confirm(inv.ctx, all ? kAllWarning : kDanglingWarning))
+    if (!inv.flags.getBool("force") && !confirmPrompt(inv.ctx, all ? kAllWarning : kDanglingWarning))
         return 0;
     store::PruneResult r = filters.empty() ? inv.ctx.images().prune(all, inUseFn(inv.ctx))
                                            : pruneFiltered(inv.ctx, all, filters);

@@ -4,6 +4,7 @@
 #include "cli/format/formatter.hpp"
 #include "cli/verbs.hpp"
 #include "cli/verbs/container_util.hpp"
+#include "cli/verbs/inspect_output.hpp"
 
 namespace berth::cli {
 
@@ -39,7 +40,6 @@ ordered_json ordered(const json& v, const std::vector<std::string>& order) {
 
 int runContainerInspect(Invocation& inv) {
     auto& eng = engineFor(inv.ctx);
-    std::string format = inv.flags.getString("format");
     std::vector<json> found;
     std::string errors;
     for (auto& a : inv.args) {
@@ -49,20 +49,12 @@ int runContainerInspect(Invocation& inv) {
             errors += (errors.empty() ? "" : "\n") + std::string("Error: ") + plainMessage(e);
         }
     }
-    if (format.empty()) {
-        ordered_json arr = ordered_json::array();
-        for (auto& j : found) {
-            ordered_json o = ordered(j, kContainerOrder);
-            o["State"] = ordered(j["State"], kStateOrder);
-            o["Config"] = ordered(j["Config"], kConfigOrder);
-            arr.push_back(o);
-        }
-        inv.ctx.out() << arr.dump(4, ' ', false, json::error_handler_t::replace) << "\n";
-    } else {
-        for (auto& j : found) inv.ctx.out() << formatObject(format, j) << "\n";
-    }
-    if (!errors.empty()) throw StatusError(1, errors);
-    return 0;
+    return printInspected(inv, found, [](const json& j) {
+        ordered_json o = ordered(j, kContainerOrder);
+        o["State"] = ordered(j["State"], kStateOrder);
+        o["Config"] = ordered(j["Config"], kConfigOrder);
+        return o;
+    }, errors);
 }
 
 CommandPtr makeContainerInspectCommand() {

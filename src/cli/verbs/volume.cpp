@@ -9,6 +9,7 @@
 #include "cli/format/units.hpp"
 #include "cli/verbs.hpp"
 #include "cli/verbs/container_util.hpp"
+#include "cli/verbs/inspect_output.hpp"
 #include "common/strings.hpp"
 #include "engine/events/journal.hpp"
 #include "engine/volumes/container_volumes.hpp"
@@ -115,7 +116,6 @@ int runLs(Invocation& inv) {
 }
 
 int runInspectVerb(Invocation& inv) {
-    std::string format = inv.flags.getString("format");
     std::vector<json> found;
     std::string errors;
     for (auto& name : inv.args) {
@@ -125,20 +125,12 @@ int runInspectVerb(Invocation& inv) {
             errors += (errors.empty() ? "" : "\n") + daemonError(e);
         }
     }
-    if (format.empty()) {
-        ordered_json arr = ordered_json::array();
-        for (auto& j : found) {
-            ordered_json o = ordered_json::object();
-            for (const char* k : {"CreatedAt", "Driver", "Labels", "Mountpoint", "Name", "Options", "Scope"})
-                o[k] = ordered_json(j[k]);
-            arr.push_back(o);
-        }
-        inv.ctx.out() << arr.dump(4) << "\n";
-    } else {
-        for (auto& j : found) inv.ctx.out() << formatObject(format, j) << "\n";
-    }
-    if (!errors.empty()) throw StatusError(1, errors);
-    return 0;
+    return printInspected(inv, found, [](const json& j) {
+        ordered_json o = ordered_json::object();
+        for (const char* k : {"CreatedAt", "Driver", "Labels", "Mountpoint", "Name", "Options", "Scope"})
+            o[k] = ordered_json(j[k]);
+        return o;
+    }, errors);
 }
 
 int runRm(Invocation& inv) {
@@ -156,16 +148,6 @@ int runRm(Invocation& inv) {
     return 0;
 }
 
-// docker's command.PromptForConfirmation: "y" or "Y" on a line of stdin.
-bool confirm(CliContext& ctx, const std::string& message) {
-    ctx.out() << message << " [y/N] " << std::flush;
-    std::string line;
-    char c;
-    while (::read(ctx.stdinFd(), &c, 1) == 1 && c != '\n') line += c;
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    return line == "y" || line == "Y";
-}
-
 int runPrune(Invocation& inv) {
     Filters filters = Filters::parse(inv.flags.getList("filter"));
     bool all = inv.flags.getBool("all");
@@ -177,7 +159,7 @@ int runPrune(Invocation& inv) {
     }
     if (!inv.flags.getBool("force")) {
         std::string what = all ? "all local volumes" : "anonymous local volumes";
-        if (!confirm(inv.ctx, "WARNING! This will remove " + what +
+        if (!confirmPrompt(inv.ctx, "WARNING! This will remove " + what +
                                   " not used by at least one container.\nAre you sure you want to continue?"))
             return 0;
     }
