@@ -92,4 +92,12 @@ UniqueFd cloneContainerRoot(pid_t pid) {
     return tree;  // an O_PATH fd of the detached mount's root (it lives while the fd does)
 }
 
+bool attachContainerRoot(pid_t pid, const std::string& path) {
+    UniqueFd tree = cloneContainerRoot(pid);
+    if (!tree) return false;
+    if (::move_mount(tree.get(), "", AT_FDCWD, path.c_str(), MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        throw SysError("mount the rootfs of container process " + std::to_string(pid) + " on " + path);
+    return true;
+}
+
 }  // namespace berth::engine::fs

@@ -9,6 +9,8 @@
 
 #include <sys/types.h>
 
+#include <string>
+
 #include "common/fd.hpp"
 
 namespace berth::engine::fs {
@@ -17,5 +19,10 @@ namespace berth::engine::fs {
 // tmpfs, /proc ...) of the mount at "/" in the mount namespace of pid. Returns an O_PATH-like
 // directory fd of its root; an invalid fd if pid is gone or has no such namespace.
 UniqueFd cloneContainerRoot(pid_t pid);
+
+// Mounts that clone at path (the bundle's rootfs), so the monitor can re-create the container
+// from it after an exit: `update --restart` of a running container whose host mount start had
+// detached. The same overlay superblock, never a second overlay. Returns false if pid is gone.
+bool attachContainerRoot(pid_t pid, const std::string& path);
 
 }  // namespace berth::engine::fs
