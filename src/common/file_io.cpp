@@ -88,6 +88,9 @@ void writeFileReplace(const std::string& path, std::string_view data, unsigned m
 
 void mkdirAll(const std::string& path, unsigned mode) {
     if (path.empty()) return;
+    struct stat st;
+    // Usually there already: one stat instead of a mkdir per component (~20 per `berth run`).
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return;
     std::string cur;
     size_t pos = 0;
     while (pos != std::string::npos) {
@@ -96,7 +99,6 @@ void mkdirAll(const std::string& path, unsigned mode) {
         if (cur.empty()) continue;
         if (::mkdir(cur.c_str(), mode) < 0 && errno != EEXIST) throw SysError("mkdir " + cur);
     }
-    struct stat st;
     if (::stat(path.c_str(), &st) < 0) throw SysError("stat " + path);
     if (!S_ISDIR(st.st_mode)) throw Error("mkdir " + path + ": exists and is not a directory");
 }

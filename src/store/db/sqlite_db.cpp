@@ -75,7 +75,9 @@ SqliteDb::SqliteDb(const std::string& path, int busyTimeoutMs) : path_(path), ow
 
 SqliteDb::~SqliteDb() {
     // In a forked child the handle is the parent's: closing it would drop the parent's locks.
-    if (db_ && owner_ == ::getpid()) sqlite3_close(db_);
+    if (!db_ || owner_ != ::getpid()) return;
+    for (auto& [sql, c] : cache_) sqlite3_finalize(c.st);
+    sqlite3_close(db_);
 }
 
 std::shared_ptr<SqliteDb> SqliteDb::shared(const std::string& path) {
@@ -107,10 +109,12 @@ void SqliteDb::exec(const std::string& sql) {
     }
 }
 
+void SqliteDb::run(const char* sql) { Stmt(*this, sql).step(); }
+
 void SqliteDb::runTransaction(const char* begin, const std::function<void()>& fn) {
     std::lock_guard<std::recursive_mutex> g(mu_);
     if (depth_ > 0) return fn();
-    exec(begin);
+    withContext(begin, [&] { run(begin); });
     ++depth_;
     try {
         fn();
@@ -121,7 +125,7 @@ void SqliteDb::runTransaction(const char* begin, const std::function<void()>& fn
         throw;
     }
     try {
-        exec("COMMIT");
+        withContext("COMMIT", [&] { run("COMMIT"); });
     } catch (...) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
         throw;
@@ -153,16 +157,39 @@ bool SqliteDb::ensureSchema(const std::string& schema) {
 
 SqliteDb::Stmt::Stmt(SqliteDb& db, const char* sql) : db_(db) {
     db_.mu_.lock();
-    int rc = sqlite3_prepare_v2(db_.db_, sql, -1, &st_, nullptr);
+    auto [it, added] = db_.cache_.try_emplace(sql);
+    if (!added && !it->second.inUse) {
+        st_ = it->second.st;
+        it->second.inUse = true;
+        cached_ = &it->second;
+        return;
+    }
+    // New, or the cached one is active (the same query nested in its own loop): a fresh one.
+    int rc = sqlite3_prepare_v3(db_.db_, sql, -1, added ? SQLITE_PREPARE_PERSISTENT : 0, &st_,
+                                nullptr);
     if (rc != SQLITE_OK) {
         std::string m = sqlite3_errmsg(db_.db_);
+        sqlite3_finalize(st_);
+        if (added) db_.cache_.erase(it);
         db_.mu_.unlock();
         throw Error(db_.path_ + ": prepare: " + m, sqliteErrno(rc));
+    }
+    if (added) {
+        it->second.st = st_;
+        it->second.inUse = true;
+        cached_ = &it->second;
     }
 }
 
 SqliteDb::Stmt::~Stmt() {
-    sqlite3_finalize(st_);
+    if (cached_) {
+        // Done with it: reset (ends its read of the database) and keep it for the next use.
+        sqlite3_reset(st_);
+        sqlite3_clear_bindings(st_);
+        cached_->inUse = false;
+    } else {
+        sqlite3_finalize(st_);
+    }
     db_.mu_.unlock();
 }
 

@@ -222,3 +222,30 @@ TEST(SqliteDb, WalStaysShort) {
     SqliteDb again(path);
     EXPECT_EQ(count(again), 400);
 }
+
+TEST(SqliteDb, StatementsAreReusedAndMayNestInTheirOwnLoop) {
+    test::TempDir tmp;
+    SqliteDb db(tmp / "berth.db");
+    db.ensureSchema(kSchema);
+    for (int i = 0; i < 3; ++i)  // the cached INSERT, rebound each time
+        Stmt(db, "INSERT INTO t(k, v) VALUES(?, ?)").bind(1, "k" + std::to_string(i)).bind(2, int64_t(i)).step();
+    int pairs = 0;
+    {
+        Stmt outer(db, "SELECT k FROM t ORDER BY k");
+        while (outer.step()) {
+            Stmt inner(db, "SELECT k FROM t ORDER BY k");  // active above: a separate statement
+            while (inner.step()) ++pairs;
+        }
+    }
+    EXPECT_EQ(pairs, 9);
+    // A statement that failed is reset for its next use.
+    EXPECT_THROW(Stmt(db, "INSERT INTO t(k, v) VALUES(?, ?)").bind(1, "k0").bind(2, int64_t(0)).step(),
+                 Error);
+    Stmt(db, "INSERT INTO t(k, v) VALUES(?, ?)").bind(1, "k9").bind(2, int64_t(9)).step();
+    EXPECT_EQ(count(db), 4);
+    // A new table is seen by a statement prepared before it changed the schema.
+    db.exec("ALTER TABLE t ADD COLUMN w INTEGER NOT NULL DEFAULT 7");
+    Stmt s(db, "SELECT count(*) FROM t");
+    ASSERT_TRUE(s.step());
+    EXPECT_EQ(s.i64(0), 4);
+}
