@@ -101,6 +101,11 @@ struct AttachStdio {
     // (docker's --sig-proxy; not with a tty, where ^C is a byte like any other).
     bool sigProxy = false;
     std::string detachKeys;  // docker's syntax ("ctrl-p,ctrl-q", "ctrl-a,x"); "" → ctrl-p,ctrl-q
+    // runAttached of an --rm container: the caller removes it after its exit (`run --rm`, which
+    // returns only once it is gone). While the caller stays attached the monitor leaves the
+    // removal to it; after a detach, or when the caller was killed, the monitor's exit command
+    // (`berth rm -f`) removes it when it exits.
+    bool removesAfterExit = false;
 };
 
 struct AttachOutcome {
@@ -184,6 +189,10 @@ class Engine {
     // renamed there and deleted in the background; a crash can leave some), without those a
     // deleter is still working on. System check deletes them.
     std::vector<std::string> trashLeftovers() const;
+    // `run --rm` after the container's exit: remove(id, force), or, when its monitor's exit
+    // command is removing it already, wait until that is done. Returns once it is gone
+    // (engine/lifecycle/auto_remove.cpp).
+    void removeAutoRemoved(const std::string& id);
 
     // Creates (not yet started) → attach to stdout/stderr → start → copy output to the fds
     // until the container exits → its exit code. What `run` without -d does.
@@ -237,6 +246,8 @@ class Engine {
     void reserveName(ContainerRecord& rec, bool generated);
     // Thaws a paused container (before a stop/remove, after a kill); no-op otherwise.
     void thawIfPaused(const ContainerRecord& rec) const;
+    // Whether its cgroup's freezer holds it (engine/lifecycle/pause_restart.cpp).
+    bool frozen(const ContainerRecord& rec) const;
     void deleteRuntimeState(const ContainerRecord& rec) const;
     void waitMonitorGone(const ContainerRecord& rec, int timeoutMs) const;
     // <root>/trash: where removeContainerDir() moves a removed container's directory.

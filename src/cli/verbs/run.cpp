@@ -49,7 +49,7 @@ int runRun(Invocation& inv) {
         try {
             eng.start(rec.id);
         } catch (const Error& e) {
-            if (o.autoRemove) try { eng.remove(rec.id, true); } catch (...) {}
+            if (o.autoRemove) try { eng.removeAutoRemoved(rec.id); } catch (...) {}
             throwRunError(inv.commandPath, plainMessage(e));
         }
         inv.ctx.out() << rec.id << "\n";
@@ -63,11 +63,12 @@ int runRun(Invocation& inv) {
         io.inFd = o.openStdin ? STDIN_FILENO : -1;
         io.sigProxy = inv.flags.getBool("sig-proxy");
         io.detachKeys = inv.flags.getString("detach-keys");
+        io.removesAfterExit = o.autoRemove;  // below; the monitor does it if we detach or die
         auto outcome = eng.runAttached(rec, io);
         if (outcome.detached) return 0;  // docker: the container runs on (--rm: removed by its end)
         code = outcome.exitCode;
     } catch (const Error& e) {
-        if (o.autoRemove) try { eng.remove(rec.id, true); } catch (...) {}
+        if (o.autoRemove) try { eng.removeAutoRemoved(rec.id); } catch (...) {}
         // docker: a container that could not start → 125; 127 when the command is missing,
         // 126 when it cannot be executed.
         std::string msg = "Error response from daemon: " + plainMessage(e);
@@ -88,7 +89,7 @@ int runRun(Invocation& inv) {
     }
     if (o.autoRemove) {
         try {
-            eng.remove(rec.id, true);
+            eng.removeAutoRemoved(rec.id);  // also when the monitor's exit command got there first
         } catch (const Error& e) {
             inv.ctx.err() << "Error: removing container " << rec.id.substr(0, 12) << ": " << e.what() << "\n";
         }

@@ -5,11 +5,13 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <memory>
 #include <set>
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "common/log.hpp"
+#include "engine/events/journal.hpp"
 #include "engine/fs/container_copy.hpp"
 #include "engine/fs/rootfs_access.hpp"
 #include "engine/fs/tree_stream.hpp"
@@ -50,6 +52,35 @@ class CountingSink : public EntrySink {
 
   private:
     EntrySink& inner_;
+};
+
+// docker commit -p (moby's CreateImageFromContainer): a running container is paused while its
+// changes are read, so the layer is one consistent moment, and unpaused after, also on failure.
+// One that was paused already stays so. pause/unpause are journaled, as moby's are.
+class PauseDuringCommit {
+  public:
+    PauseDuringCommit(Engine& engine, const ContainerRecord& rec, bool wanted) : engine_(engine), id_(rec.id) {
+        if (!wanted) return;
+        auto st = engine.state(rec);
+        if (!st.running || st.paused) return;
+        engine.pause(rec.id);
+        paused_ = true;
+    }
+    ~PauseDuringCommit() {
+        if (!paused_) return;
+        try {
+            engine_.unpause(id_);
+        } catch (const std::exception& e) {
+            logWarn("commit: unpause " + id_ + ": " + e.what());
+        }
+    }
+    PauseDuringCommit(const PauseDuringCommit&) = delete;
+    PauseDuringCommit& operator=(const PauseDuringCommit&) = delete;
+
+  private:
+    Engine& engine_;
+    std::string id_;
+    bool paused_ = false;
 };
 
 }  // namespace
@@ -112,6 +143,7 @@ std::string commitContainer(Engine& engine, store::ImageStore& images, const std
     }
     store::applyConfigChanges(cfg, req.changes);
 
+    auto pausedForCommit = std::make_unique<PauseDuringCommit>(engine, rec, req.pause);
     // The diff tar: the upper dir with overlay whiteouts as OCI ".wh." entries.
     std::string tmpDir = engine.config().root + "/tmp";
     mkdirAll(tmpDir, 0700);
@@ -165,7 +197,11 @@ std::string commitContainer(Engine& engine, store::ImageStore& images, const std
     co.parent = rec.imageId;
     co.config = doc;
     co.ref = req.ref;
-    return images.commit(entries == 0 ? -1 : tarFd.get(), co).str();
+    std::string imageId = images.commit(entries == 0 ? -1 : tarFd.get(), co).str();
+    // moby: the container's "commit" event, then the unpause (pausedForCommit's end).
+    events::recordContainer(engine, rec, "commit",
+                            {{"comment", req.message}, {"imageID", imageId}, {"imageRef", req.ref}});
+    return imageId;
 }
 
 }  // namespace berth::engine::fs

@@ -64,8 +64,8 @@ AttachOutcome Engine::runAttached(const ContainerRecord& rec, const AttachStdio&
     start(rec.id, /*noStart=*/true);
     std::string mdir = monitorDir(rec.id);
     uint64_t clientId = 0;
-    UniqueFd conn =
-        monitor::monitorAttach(mdir, withStdin, true, true, /*stdinOnce=*/withStdin, &clientId);
+    UniqueFd conn = monitor::monitorAttach(mdir, withStdin, true, true, /*stdinOnce=*/withStdin,
+                                           &clientId, io.removesAfterExit && rec.autoRemove);
     events::recordContainer(*this, rec, "attach");
     auto resize = resizer(mdir, "");
     int rows, cols;

@@ -90,7 +90,7 @@ ContainerState Engine::state(const ContainerRecord& rec) const {
     s.running = s.status == "running";
     s.restarting = s.status == "restarting";
     if (!s.running && !s.restarting) s.pid = 0;
-    if (s.running && pathExists(mdir + "/paused")) {  // see pause_restart.cpp
+    if (s.running && frozen(rec)) {  // the kernel's freezer, see pause_restart.cpp
         s.paused = true;
         s.status = "paused";
     }

@@ -1,22 +1,17 @@
 // Engine::pause/unpause (the cgroup freezer through the container's runtime, so runc and crun
 // keep their own state right) and Engine::restart.
 //
-// "paused" is not a state the monitor knows: pause leaves a marker, monitor/paused, which a
-// start removes with the rest of the monitor dir; state() reports paused while the container
-// runs and the marker is there.
+// "paused" is not a state the monitor knows, nor a file of ours: state() reads the container's
+// freezer (v1 freezer.state, v2 cgroup.freeze) at the bundle's linux.cgroupsPath, which every
+// runtime uses, so what ps/inspect say is what the kernel does (a `runc pause` made behind
+// berth's back shows too; a restart gets a new, thawed cgroup).
 #include "common/error.hpp"
-#include "common/file_io.hpp"
 #include "engine/engine.hpp"
 #include "engine/events/journal.hpp"
+#include "engine/resources/cgroup_access.hpp"
 #include "engine/resources/runtime_command.hpp"
 
 namespace berth::engine {
-
-namespace {
-
-std::string pausedMarker(const std::string& monitorDir) { return monitorDir + "/paused"; }
-
-}  // namespace
 
 void Engine::pause(const std::string& idOrName) {
     ContainerRecord rec = store_.get(idOrName);
@@ -26,7 +21,6 @@ void Engine::pause(const std::string& idOrName) {
     auto r = runRuntimeCommand({rec.runtime, "--root", runtimeRoot(rec), "pause", rec.id});
     if (r.status != 0)
         throw Error("Cannot pause container " + rec.id + ": " + runtimeFailureText(r));
-    writeFileAtomic(pausedMarker(monitorDir(rec.id)), "");
     events::recordContainer(*this, rec, "pause");
 }
 
@@ -37,15 +31,17 @@ void Engine::unpause(const std::string& idOrName) {
     auto r = runRuntimeCommand({rec.runtime, "--root", runtimeRoot(rec), "resume", rec.id});
     if (r.status != 0)
         throw Error("Cannot unpause container " + rec.id + ": " + runtimeFailureText(r));
-    removeAll(pausedMarker(monitorDir(rec.id)));
     events::recordContainer(*this, rec, "unpause");
 }
 
+bool Engine::frozen(const ContainerRecord& rec) const { return cgroupFrozen(cgroupsPath(rec)); }
+
 void Engine::thawIfPaused(const ContainerRecord& rec) const {
-    std::string marker = pausedMarker(monitorDir(rec.id));
-    if (!pathExists(marker)) return;
-    runRuntimeCommand({rec.runtime, "--root", runtimeRoot(rec), "resume", rec.id});
-    removeAll(marker);
+    if (!frozen(rec)) return;
+    auto r = runRuntimeCommand({rec.runtime, "--root", runtimeRoot(rec), "resume", rec.id});
+    // A runtime that lost its state (a killed create, a dead monitor) cannot resume: thaw the
+    // cgroup directly, or the SIGKILL that follows never lands (cgroup v1).
+    if (r.status != 0 || frozen(rec)) thawCgroup(cgroupsPath(rec));
 }
 
 void Engine::restart(const std::string& idOrName, std::optional<int> timeoutSeconds,

@@ -108,9 +108,11 @@ void Engine::start(const std::string& idOrName, bool noStart) {
     m.stopSignal = monitor::parseSignal(rec.stopSignal);
     m.health = monitorHealth(rec.config.value("Healthcheck", nlohmann::json(nullptr)));
     applyLogConfig(rec.hostConfig.value("LogConfig", nlohmann::json(nullptr)), m);
-    // --rm without a daemon: the monitor runs `berth rm -f ID` after the final exit. An attached
-    // run removes the container itself (and gets the exit code first), so only detached ones.
-    if (rec.autoRemove && !noStart && ::access((cfg_.binDir + "/berth").c_str(), X_OK) == 0)
+    // --rm without a daemon: the monitor runs `berth rm -f ID` after the final exit, unless an
+    // attached `run --rm` is still there to remove it itself (attach takes-exit): so a detached
+    // `run --rm -it`, a `run -d --rm`, a killed CLI and `start -a` of a `create --rm` all end
+    // with the container removed.
+    if (rec.autoRemove && ::access((cfg_.binDir + "/berth").c_str(), X_OK) == 0)
         m.exitCommand = {cfg_.binDir + "/berth", "--root", cfg_.root, "rm", "-f", rec.id};
     // Docker unmounts a stopped container's rootfs; --rm ones are removed (and unmounted) anyway.
     m.unmountRootfs = !rec.autoRemove;

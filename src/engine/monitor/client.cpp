@@ -126,12 +126,13 @@ std::string monitorRequest(const std::string& stateDir, const std::string& reque
 }
 
 UniqueFd monitorAttach(const std::string& stateDir, bool in, bool out, bool err, bool stdinOnce,
-                       uint64_t* clientId) {
+                       uint64_t* clientId, bool takesExit) {
     std::string request = "attach";
     if (in) request += " stdin";
     if (out) request += " stdout";
     if (err) request += " stderr";
     if (stdinOnce) request += " stdin-once";
+    if (takesExit) request += " takes-exit";
     std::string what = "monitor " + stateDir + ": attach";
     UniqueFd sock = withContext(what, [&] { return connectUnix(stateDir + "/monitor.sock"); });
     writeAll(sock.get(), request + "\n", what);

@@ -30,8 +30,9 @@ std::string monitorRequest(const std::string& stateDir, const std::string& reque
 // Sends "attach ..." and returns the connected socket once the monitor said ok; the stream
 // follows (see monitor.hpp). Throws Error.
 // clientId (if given) receives the monitor's id of the connection (for monitorDetach).
+// takesExit: the caller does the exit command's work itself if it is still attached at the end.
 UniqueFd monitorAttach(const std::string& stateDir, bool in, bool out, bool err,
-                       bool stdinOnce = false, uint64_t* clientId = nullptr);
+                       bool stdinOnce = false, uint64_t* clientId = nullptr, bool takesExit = false);
 
 // The attach or exec client clientId typed the detach keys: the monitor takes what it sent so far
 // and drops it without closing the process's stdin. Throws Error.

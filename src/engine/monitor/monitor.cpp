@@ -477,10 +477,14 @@ int Monitor::run() {
         std::erase_if(clients_, [](const std::unique_ptr<Client>& c) { return c->dead; });
     }
     // Final answers to stop waiters and attached clients, then the socket goes away.
-    for (auto& c : clients_) finalizeClient(*c);
+    bool exitTaken = false;  // an attached `run --rm` removes the container itself
+    for (auto& c : clients_) {
+        if (c->takesExit && c->attached && !c->dead) exitTaken = true;
+        finalizeClient(*c);
+    }
     clients_.clear();
     ::unlink(path("monitor.sock").c_str());
-    runExitCommand();
+    if (!exitTaken) runExitCommand();
     return 0;
 }
 

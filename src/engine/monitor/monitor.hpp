@@ -17,6 +17,10 @@
 //                                  with a tty raw bytes; bytes from the client go to the
 //                                  container's stdin. Detach: the client closes the connection.
 //                                  stdin-once: the client's EOF also closes the container's stdin.
+//                                  takes-exit: the client does what --exit-command would (`run
+//                                  --rm` removes the container itself): if it is still attached
+//                                  when the container exits for good, the monitor does not run
+//                                  --exit-command; once it detached or went away (killed), it does.
 //   detach CLIENT_ID             → ok: the attached client (or exec client) CLIENT_ID typed the
 //                                  detach keys: what it sent so far goes in, then it is dropped
 //                                  without its EOF closing stdin (the process runs on).

@@ -240,6 +240,8 @@ bool Monitor::handleRequest(Client& c, const std::string& line) {
                     c.wantStderr = true;
                 else if (words[i] == "stdin-once")
                     c.stdinOnce = true;
+                else if (words[i] == "takes-exit")
+                    c.takesExit = true;
                 else
                     return done("error unknown attach option " + words[i]);
             }

@@ -40,6 +40,7 @@ struct Monitor::Client {
     std::string out;  // output the socket did not take yet
     bool attached = false;
     bool wantStdin = false, wantStdout = false, wantStderr = false, stdinOnce = false;
+    bool takesExit = false;  // attach takes-exit: it runs the exit command's cleanup itself
     bool inputClosed = false;
     bool waitingForStop = false;  // stop or wait: answered with the exit code at the end
     uint64_t execSession = 0;     // attached to an exec session rather than the container

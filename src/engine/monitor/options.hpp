@@ -30,7 +30,8 @@
 //   --exit-command PATH     run once the container exited for good, after the monitor's last
 //                           record (e.g. `berth rm` for a detached --rm container): PATH plus
 //                           the --exit-command-arg values, environment BERTH_CONTAINER_ID and
-//                           BERTH_EXIT_CODE, stdio /dev/null; not waited for
+//                           BERTH_EXIT_CODE, stdio /dev/null; not waited for; not when an
+//                           attached "takes-exit" client is still there (monitor.hpp)
 //   --exit-command-arg ARG  (repeatable)
 //   --sync-fd N             inherited fd: one line of JSON is written to it once the container
 //                           runs (or failed), then it is closed:

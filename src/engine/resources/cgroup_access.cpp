@@ -37,6 +37,21 @@ std::string oomCounterFile(const std::string& cgroupsPath) {
     return "";
 }
 
+bool cgroupFrozen(const std::string& cgroupsPath) {
+    try {
+        return openCgroupAt(cgroupsPath)->freezerState() != cg::FreezerState::Thawed;
+    } catch (const std::exception&) {
+        return false;  // no cgroup (gone, or never made): nothing is frozen
+    }
+}
+
+void thawCgroup(const std::string& cgroupsPath) {
+    try {
+        openCgroupAt(cgroupsPath)->thaw();
+    } catch (const std::exception&) {
+    }
+}
+
 uint64_t hostMemoryBytes() {
     struct sysinfo si {};
     if (::sysinfo(&si) != 0) return 0;

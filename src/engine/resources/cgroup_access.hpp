@@ -18,6 +18,12 @@ std::unique_ptr<runtime::cgroups::CgroupManager> openCgroupAt(const std::string&
 // "" when there is no memory controller.
 std::string oomCounterFile(const std::string& cgroupsPath);
 
+// Whether the container's cgroup is frozen or freezing (v1 freezer.state, v2 cgroup.freeze):
+// what `pause` did, whichever runtime did it. false when the cgroup does not exist.
+bool cgroupFrozen(const std::string& cgroupsPath);
+// Thaws the cgroup directly (when the runtime cannot: its state is gone). Best effort.
+void thawCgroup(const std::string& cgroupsPath);
+
 // Total memory of the host (sysinfo), docker's machineMemory.
 uint64_t hostMemoryBytes();
 

@@ -1,0 +1,97 @@
+// --rm without a daemon: whoever outlives the container removes it. A foreground `run --rm`
+// removes it itself and returns only once it is gone (Docker's CLI waits for "removed"); after a
+// detach (ctrl-p ctrl-q), with `run -d --rm`, when the CLI was killed, and for `start -a` of a
+// `create --rm` container, its berth-monitor's exit command (`berth rm -f`) does. Never twice.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <ctime>
+#include <string>
+#include <thread>
+
+#include "harness/berth_env.hpp"
+#include "harness/docker_peer.hpp"
+
+using berth::test::BerthEnv;
+using berth::test::binPath;
+using berth::test::runCommand;
+
+namespace {
+
+bool exists(const BerthEnv& env, const std::string& name) {
+    return env.run({"inspect", "--format", "{{.Id}}", name}).exitCode == 0;
+}
+
+// Waits until the container is gone (true) or timeoutMs passed.
+bool waitGone(const BerthEnv& env, const std::string& name, int timeoutMs) {
+    auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (std::chrono::steady_clock::now() < end) {
+        if (!exists(env, name)) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+}
+
+TEST(AutoRemove, ForegroundRunReturnsOnceRemovedWithoutErrors) {
+    BERTH_REQUIRE_ROOT();
+    BerthEnv env;
+    std::string since = std::to_string(time(nullptr) - 1);
+    for (int i = 0; i < 5; ++i) {
+        auto r = env.run({"run", "--rm", "--name", "fg", "busybox", "sh", "-c", "echo hi; exit 3"});
+        EXPECT_EQ(r.exitCode, 3);
+        EXPECT_EQ(r.out, "hi\n");
+        EXPECT_EQ(r.err, "");
+        EXPECT_FALSE(exists(env, "fg")) << "still there after run --rm returned";
+    }
+    // Nobody removes it twice: no exit command ran (its removal would fail: a `destroy` once).
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto destroys = env.ok({"events", "--since", since, "--until", std::to_string(time(nullptr) + 1),
+                            "--filter", "event=destroy", "--format", "{{.Actor.Attributes.name}}"});
+    EXPECT_EQ(destroys, "fg\nfg\nfg\nfg\nfg");
+    EXPECT_TRUE(env.mountsUnderRoot().empty());
+}
+
+TEST(AutoRemove, DetachedInteractiveRunIsRemovedWhenItExits) {
+    BERTH_REQUIRE_ROOT();
+    BerthEnv env;
+    // -i without a tty: the CLI matches the detach keys in stdin too (ctrl-p ctrl-q).
+    auto r = env.run({"run", "--rm", "-i", "--name", "dt", "busybox", "sh", "-c", "sleep 1"},
+                     std::string("\x10\x11"));
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_TRUE(exists(env, "dt")) << "the container should run on after the detach";
+    EXPECT_TRUE(waitGone(env, "dt", 15000)) << "nobody removed the detached --rm container";
+    EXPECT_TRUE(env.mountsUnderRoot().empty());
+}
+
+TEST(AutoRemove, DetachedRunIsRemovedWhenItExits) {
+    BERTH_REQUIRE_ROOT();
+    BerthEnv env;
+    env.ok({"run", "-d", "--rm", "--name", "dd", "busybox", "sleep", "1"});
+    EXPECT_TRUE(waitGone(env, "dd", 15000));
+    // And when it is stopped.
+    env.ok({"run", "-d", "--rm", "--name", "ds", "busybox", "sleep", "1000"});
+    env.ok({"stop", "-t", "0", "ds"});
+    EXPECT_TRUE(waitGone(env, "ds", 15000));
+}
+
+TEST(AutoRemove, KilledCliLeavesNothingBehind) {
+    BERTH_REQUIRE_ROOT();
+    BerthEnv env;
+    std::string cmd = binPath("berth") + " --root " + env.root() +
+                      " run --rm --name kc busybox sleep 2 >/dev/null 2>&1 & p=$!; sleep 1; kill -9 $p";
+    auto r = runCommand({"sh", "-c", cmd});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_TRUE(waitGone(env, "kc", 20000)) << "the container of a killed run --rm stayed";
+}
+
+TEST(AutoRemove, StartAttachedOfACreatedRmContainerRemovesIt) {
+    BERTH_REQUIRE_ROOT();
+    BerthEnv env;
+    env.ok({"create", "--rm", "--name", "sa", "busybox", "echo", "hi"});
+    auto r = env.run({"start", "-a", "sa"});
+    EXPECT_EQ(r.exitCode, 0);
+    EXPECT_EQ(r.out, "hi\n");
+    EXPECT_TRUE(waitGone(env, "sa", 15000));
+}
+
+}  // namespace
