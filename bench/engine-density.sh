@@ -87,8 +87,20 @@ mem0=$(memavail_kb)
 start=$(date +%s.%N)
 lap=$start
 step=${STEP:-$((N >= 10 ? N / 10 : 1))}
+# CPU of the first and the last K starts (perf stat task-clock of the CLI and what it spawns:
+# monitor until it detaches, runtime create/start), less load-sensitive than wall time.
+K=${CPU_K:-10}
+command -v perf >/dev/null || K=0
+cpu_first=0 cpu_last=0
 for i in $(seq 1 "$N"); do
-  "$B" run -d --network none busybox sleep 1000000 >/dev/null || { echo "berth run $i failed" >&2; exit 1; }
+  if [ "$K" -gt 0 ] && { [ "$i" -le "$K" ] || [ "$i" -gt $((N - K)) ]; }; then
+    perf stat -x, -e task-clock -o "$WORK/cpu.csv" -- "$B" run -d --network none busybox sleep 1000000 \
+      >/dev/null || { echo "berth run $i failed" >&2; exit 1; }
+    ms=$(awk -F, '/task-clock/{print $1}' "$WORK/cpu.csv")
+    if [ "$i" -le "$K" ]; then cpu_first=$(echo "$cpu_first + $ms" | bc -l); else cpu_last=$(echo "$cpu_last + $ms" | bc -l); fi
+  else
+    "$B" run -d --network none busybox sleep 1000000 >/dev/null || { echo "berth run $i failed" >&2; exit 1; }
+  fi
   if [ $((i % step)) -eq 0 ]; then  # does a start get slower with more running?
     now=$(date +%s.%N)
     printf 'berth: containers %d..%d: %.1f ms each (load %s, host mounts %d)\n' $((i - step + 1)) "$i" \
@@ -107,6 +119,8 @@ berth_monitor_pids > "$OUT_DIR/berth-monitor.pids"
 total=$(echo "$end - $start" | bc)
 printf 'berth: %d containers started in %.2f s (%.1f ms each), %d running, load %s\n' "$N" "$total" \
   "$(echo "$total * 1000 / $N" | bc -l)" "$running" "$(cut -d' ' -f1-3 /proc/loadavg)"
+[ "$K" -gt 0 ] && printf 'berth: CPU per start (task-clock): first %d %.1f ms, last %d %.1f ms\n' \
+  "$K" "$(echo "$cpu_first / $K" | bc -l)" "$K" "$(echo "$cpu_last / $K" | bc -l)"
 printf 'berth: engine processes: none (daemonless); monitors: %d\n' "$n"
 printf 'berth-monitor per process: RSS avg %d kB (max %d), PSS avg %d kB (max %d)\n' \
   $((rss / n)) "$rssmax" $((pss / n)) "$pssmax"
