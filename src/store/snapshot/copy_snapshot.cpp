@@ -1,6 +1,5 @@
 #include "store/snapshot/copy_snapshot.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -10,6 +9,7 @@
 #include <algorithm>
 #include <map>
 
+#include "common/dir_entries.hpp"
 #include "common/error.hpp"
 #include "common/fd.hpp"
 #include "common/file_io.hpp"
@@ -21,23 +21,6 @@ namespace berth::store {
 namespace {
 
 constexpr size_t kCopyBuffer = size_t{1} << 20;
-
-std::vector<std::string> listDir(int dirFd) {
-    int dupFd = ::fcntl(dirFd, F_DUPFD_CLOEXEC, 3);
-    DIR* d = dupFd >= 0 ? ::fdopendir(dupFd) : nullptr;
-    if (!d) {
-        if (dupFd >= 0) ::close(dupFd);
-        throw SysError("opendir");
-    }
-    std::vector<std::string> names;
-    while (dirent* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") names.push_back(std::move(n));
-    }
-    ::closedir(d);
-    std::sort(names.begin(), names.end());
-    return names;
-}
 
 // Reads the xattrs of a path (no-follow) given as /proc/self/fd/N/name.
 std::vector<std::pair<std::string, std::string>> readXattrs(const std::string& path) {
@@ -73,7 +56,7 @@ class LayerReplayer {
     explicit LayerReplayer(LayerWriter& writer) : writer_(writer), buf_(kCopyBuffer) {}
 
     void replay(int dirFd, const std::string& rel) {
-        for (const auto& name : listDir(dirFd)) {
+        for (const auto& name : dirEntriesAt(dirFd)) {
             std::string path = rel.empty() ? name : rel + "/" + name;
             struct stat st {};
             if (::fstatat(dirFd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0)

@@ -1,12 +1,12 @@
 #include "store/snapshot/snapshot_diff.hpp"
 
-#include <dirent.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
 #include <algorithm>
 #include <set>
 
+#include "common/dir_entries.hpp"
 #include "common/error.hpp"
 
 namespace berth::store {
@@ -25,15 +25,8 @@ bool isOpaqueDir(const std::string& path) {
 }
 
 std::set<std::string> names(const std::string& dir) {
-    std::set<std::string> out;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return out;
-    while (dirent* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") out.insert(n);
-    }
-    ::closedir(d);
-    return out;
+    auto list = dirEntries(dir);
+    return {list.begin(), list.end()};
 }
 
 // Whether the merged view of the lowers alone shows rel (the topmost lower deciding).
