@@ -10,6 +10,7 @@
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "engine/check/cgroup_leftovers.hpp"
+#include "engine/check/volume_leftovers.hpp"
 #include "engine/container/container_mounts.hpp"
 #include "engine/engine.hpp"
 #include "engine/lifecycle/runtime_delete.hpp"
@@ -49,6 +50,10 @@ class Checker {
             if (!isLive(id)) checkRuntimeState(id, paths);
         for (auto& [id, paths] : cgroups_)
             if (owned(id) && !isLive(id)) checkCgroups(id, paths);
+        {
+            auto volumesLock = eng_.volumes().lock();  // no volume create/rm meanwhile
+            for (auto& v : findVolumeLeftovers(eng_.volumes())) act(v.done, v.planned, v.repair);
+        }
         for (auto& path : eng_.trashLeftovers())
             act("Removed " + path + " (a removed container's directory not yet deleted)",
                 "Would remove " + path + " (a removed container's directory not yet deleted)",

@@ -9,6 +9,8 @@
 //     with an Error (Engine::reapLostMonitor)
 //   * stale monitor sockets, runtime state dirs (<root>/runtime/<rt>/<id>) and cgroups
 //     (every v1 controller and the cgroup2 mount, "/berth/<id>") of containers that do not run
+//   * volume leftovers: half-created volumes, missing or unreadable opts.json, missing _data,
+//     interrupted copy-ups, killed metadata writes and removals (volume_leftovers.hpp)
 //
 // Only containers of this root are touched: a cgroup or runtime state is a leftover when its ID
 // belongs to this root (a row, a dir or a runtime state dir here), so other roots sharing the

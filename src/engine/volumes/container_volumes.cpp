@@ -59,7 +59,9 @@ std::vector<std::string> prepareContainerVolumes(VolumeStore& store, std::vector
             m.volumePath = store.prepareForUse(*v);
             // Docker copies up into an empty volume at each start; doing it at create (the rootfs
             // is mounted now) gives the same result for the first container that uses it.
-            if (!m.noCopy) copyUpImagePath(rootfsFd, m.target, m.volumePath);
+            if (!m.noCopy)
+                copyUpImagePath(rootfsFd, m.target, m.volumePath,
+                                m.volumePath.substr(0, m.volumePath.rfind('/') + 1) + kCopyUpPendingFile);
         }
     } catch (...) {
         for (auto& name : created) try {

@@ -13,6 +13,7 @@
 #include "common/dir_entries.hpp"
 #include "common/error.hpp"
 #include "common/fd.hpp"
+#include "common/file_io.hpp"
 #include "common/safe_path.hpp"
 
 namespace berth::engine {
@@ -136,7 +137,8 @@ class TreeCopier {
 
 }  // namespace
 
-bool copyUpImagePath(int rootfsFd, const std::string& pathInRoot, const std::string& destDir) {
+bool copyUpImagePath(int rootfsFd, const std::string& pathInRoot, const std::string& destDir,
+                     const std::string& pendingMarker) {
     UniqueFd dst(::open(destDir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dst) throw SysError("copy-up: open " + destDir);
     if (!dirEntriesAt(dst.get()).empty()) return false;  // Docker: only into an empty volume
@@ -147,9 +149,13 @@ bool copyUpImagePath(int rootfsFd, const std::string& pathInRoot, const std::str
     }
     struct stat st {};
     if (::fstat(src.get(), &st) != 0) throw SysError("copy-up: stat " + pathInRoot);
+    // Not durable (no fsync): the copied files are not either; a killed process is the case.
+    if (!pendingMarker.empty()) writeFileReplace(pendingMarker, pathInRoot + "\n", 0600);
     TreeCopier copier;
     copier.copyDir(src.get(), dst.get(), pathInRoot);
     TreeCopier::copyMeta(src.get(), dst.get(), st, pathInRoot);
+    if (!pendingMarker.empty() && ::unlink(pendingMarker.c_str()) != 0 && errno != ENOENT)
+        throw SysError("copy-up: remove " + pendingMarker);
     return true;
 }
 

@@ -12,6 +12,13 @@ namespace berth::engine {
 // it: openat2 RESOLVE_IN_ROOT) into `destDir` when destDir is empty. Nothing happens when the
 // path does not exist in the image or is not a directory. Returns whether it copied. Throws
 // Error naming the file that failed.
-bool copyUpImagePath(int rootfsFd, const std::string& pathInRoot, const std::string& destDir);
+// pendingMarker (if not ""): a file that exists while the copy runs (made once a copy is due,
+// removed when it is complete), so a copy killed midway is found by `system check`, which
+// empties the volume again (engine/check/volume_leftovers.hpp).
+bool copyUpImagePath(int rootfsFd, const std::string& pathInRoot, const std::string& destDir,
+                     const std::string& pendingMarker = "");
+
+// The marker's name in a volume's directory (beside _data).
+inline constexpr const char* kCopyUpPendingFile = "copy-up.pending";
 
 }  // namespace berth::engine
