@@ -1,6 +1,5 @@
 #include "engine/lifecycle/trash.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/resource.h>
@@ -12,6 +11,7 @@
 #include <atomic>
 #include <thread>
 
+#include "common/dir_entries.hpp"
 #include "common/error.hpp"
 #include "common/fd.hpp"
 #include "common/file_io.hpp"
@@ -22,11 +22,7 @@ namespace {
 
 std::vector<std::string> entries(const std::string& dir) {
     std::vector<std::string> out;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return out;
-    while (auto* e = ::readdir(d))
-        if (std::string n = e->d_name; n != "." && n != "..") out.push_back(dir + "/" + n);
-    ::closedir(d);
+    for (auto& name : dirEntries(dir)) out.push_back(dir + "/" + name);
     return out;
 }
 
