@@ -136,6 +136,14 @@ class Checker {
         if (!rec.started || !pathExists(mdir)) return;
         auto health = monitor::checkMonitor(mdir);
         if (health == monitor::MonitorHealth::Running) return;
+        if (rec.autoRemove) {
+            // An --rm container whose remover is gone: an attached `run --rm` killed after its
+            // monitor handed the removal over (attach takes-exit), or an exit command that failed.
+            act("Removed " + describe(rec) + " (a --rm container that exited and was not removed)",
+                "Would remove " + describe(rec) + " (a --rm container that exited and was not removed)",
+                [&] { eng_.removeAutoRemoved(rec.id); });
+            return;
+        }
         if (health == monitor::MonitorHealth::Lost) {
             int monitorPid = 0;
             try {

@@ -7,6 +7,7 @@
 //   * container directories without a row (and their overlay mounts)
 //   * containers whose berth-monitor died: the rest is killed, they are recorded exited (137)
 //     with an Error (Engine::reapLostMonitor)
+//   * --rm containers that exited and that nobody removed (their remover was killed)
 //   * stale monitor sockets, runtime state dirs (<root>/runtime/<rt>/<id>) and cgroups
 //     (every v1 controller and the cgroup2 mount, "/berth/<id>") of containers that do not run
 //   * volume leftovers: half-created volumes, missing or unreadable opts.json, missing _data,

@@ -4,7 +4,13 @@
 // `create --rm` container, its berth-monitor's exit command (`berth rm -f`) does. Never twice.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <string>
 #include <thread>
@@ -92,6 +98,49 @@ TEST(AutoRemove, StartAttachedOfACreatedRmContainerRemovesIt) {
     EXPECT_EQ(r.exitCode, 0);
     EXPECT_EQ(r.out, "hi\n");
     EXPECT_TRUE(waitGone(env, "sa", 15000));
+}
+
+}  // namespace
+
+namespace {
+
+// An attached `run --rm` killed after its monitor handed it the removal (attach takes-exit)
+// leaves an exited --rm container: system check removes it.
+TEST(AutoRemove, SystemCheckRemovesAnExitedRmContainerNobodyRemoved) {
+    BERTH_REQUIRE_ROOT();
+    BerthEnv env;
+    std::string id = env.ok({"create", "--rm", "--name", "orphan", "busybox", "sleep", "1"});
+    env.ok({"start", "orphan"});
+    // Take the removal over as `run --rm` does, then go away without doing it.
+    // Through /proc/self/fd: the real path is longer than sun_path.
+    int dirFd = ::open((env.root() + "/containers/" + id + "/monitor").c_str(), O_PATH | O_CLOEXEC);
+    ASSERT_GE(dirFd, 0);
+    std::string sock = "/proc/self/fd/" + std::to_string(dirFd) + "/monitor.sock";
+    {
+        int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        ASSERT_GE(fd, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        ASSERT_LT(sock.size(), sizeof addr.sun_path);
+        memcpy(addr.sun_path, sock.c_str(), sock.size());
+        ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+        std::string req = "attach stdout stderr takes-exit\n";
+        ASSERT_EQ(::write(fd, req.data(), req.size()), ssize_t(req.size()));
+        char buf[4096];
+        while (::read(fd, buf, sizeof buf) > 0) {  // until the monitor closes it at the exit
+        }
+        ::close(fd);
+    }
+    ::close(dirFd);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    ASSERT_TRUE(exists(env, "orphan")) << "the monitor removed it although a takes-exit client was attached";
+    EXPECT_EQ(env.inspect("orphan")["State"]["Status"], "exited");
+    auto check = env.run({"system", "check"});
+    EXPECT_EQ(check.exitCode, 0) << check.out << check.err;
+    EXPECT_NE(check.out.find("(a --rm container that exited and was not removed)"), std::string::npos)
+        << check.out;
+    EXPECT_FALSE(exists(env, "orphan"));
+    EXPECT_EQ(env.ok({"system", "check"}), "No problems found");
 }
 
 }  // namespace
