@@ -151,7 +151,8 @@ bool SqliteDb::ensureSchema(const std::string& schema) {
     }
     bool ran = !want.empty();
     if (ran) withContext("create tables in " + path_, [&] { write([&] { exec(schema); }); });
-    schemasChecked_.insert(schema);
+    // Tables made inside a caller's transaction go if it rolls back: check again next time.
+    if (!ran || depth_ == 0) schemasChecked_.insert(schema);
     return ran;
 }
 

@@ -249,3 +249,15 @@ TEST(SqliteDb, StatementsAreReusedAndMayNestInTheirOwnLoop) {
     ASSERT_TRUE(s.step());
     EXPECT_EQ(s.i64(0), 4);
 }
+
+TEST(SqliteDb, SchemaMadeInARolledBackTransactionIsMadeAgain) {
+    test::TempDir tmp;
+    SqliteDb db(tmp / "berth.db");
+    EXPECT_THROW(db.write([&] {
+        EXPECT_TRUE(db.ensureSchema(kSchema));
+        throw Error("the caller's operation fails");
+    }),
+                 Error);
+    EXPECT_TRUE(db.ensureSchema(kSchema));
+    EXPECT_EQ(count(db), 0);
+}
