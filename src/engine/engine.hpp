@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/fd.hpp"
 #include "engine/container/container_record.hpp"
 #include "engine/container/container_store.hpp"
 #include "engine/resources/container_stats.hpp"
@@ -147,9 +148,18 @@ class Engine {
     VolumeStore& volumes() { return volumes_; }  // <root>/volumes (engine/volumes/)
 
     ContainerRecord create(const RunOptions& opts);
+    // The caller attached from the first byte (run without -d, start -a): the monitor gets one
+    // end of a socketpair at spawn and creates and starts at once (no attach or start round trip).
+    struct AttachAtStart {
+        bool stdin = false, stdinOnce = false;
+        bool takesExit = false;  // as monitorAttach's: the caller removes a --rm container itself
+        int rows = 0, cols = 0;  // tty size before the process starts (0: unknown)
+        UniqueFd conn;           // out: the caller's end, carrying the stream (monitor.hpp)
+        uint64_t clientId = 0;   // out: the monitor's id of it (for detach)
+    };
     // Starts a created or exited container; no-op when it runs. noStart: the monitor creates the
-    // container and waits for startMonitored() (so an attach sees every byte).
-    void start(const std::string& idOrName, bool noStart = false);
+    // container and waits for startMonitored(). attach: see AttachAtStart (records "attach").
+    void start(const std::string& idOrName, bool noStart = false, AttachAtStart* attach = nullptr);
     void startMonitored(const ContainerRecord& rec);
     // Stops (signal, timeout, SIGKILL); returns the exit code; no-op when not running.
     // signal: instead of the container's stop signal (docker stop -s); a paused container is

@@ -61,20 +61,19 @@ AttachOutcome Engine::runAttached(const ContainerRecord& rec, const AttachStdio&
     bool tty = rec.config.value("Tty", false);
     bool withStdin = io.inFd >= 0 && rec.config.value("OpenStdin", false);
     std::string keys = withStdin ? parseDetachKeys(io.detachKeys) : "";
-    start(rec.id, /*noStart=*/true);
     std::string mdir = monitorDir(rec.id);
-    uint64_t clientId = 0;
-    UniqueFd conn = monitor::monitorAttach(mdir, withStdin, true, true, /*stdinOnce=*/withStdin,
-                                           &clientId, io.removesAfterExit && rec.autoRemove);
-    events::recordContainer(*this, rec, "attach");
     auto resize = resizer(mdir, "");
-    int rows, cols;
-    // Before the start, so the process sees its size from the beginning.
-    if (tty && (terminalSize(withStdin ? io.inFd : -1, &rows, &cols) ||
-                terminalSize(io.outFd, &rows, &cols)))
-        resize(rows, cols);
+    AttachAtStart handoff;
+    handoff.stdin = withStdin;
+    handoff.stdinOnce = withStdin;
+    handoff.takesExit = io.removesAfterExit && rec.autoRemove;  // run --rm removes it itself
+    // The process sees its size from the beginning.
+    if (tty) (void)(terminalSize(withStdin ? io.inFd : -1, &handoff.rows, &handoff.cols) ||
+                    terminalSize(io.outFd, &handoff.rows, &handoff.cols));
     if (io.sigProxy && !tty) proxySignals(mdir);
-    startMonitored(rec);
+    start(rec.id, /*noStart=*/false, &handoff);
+    UniqueFd conn = std::move(handoff.conn);
+    uint64_t clientId = handoff.clientId;
 
     StreamEnds ends;
     ends.conn = conn.get();

@@ -81,10 +81,11 @@ void detachHostRootfs(const std::string& rootfs) {
 
 }  // namespace
 
-void Engine::start(const std::string& idOrName, bool noStart) {
+void Engine::start(const std::string& idOrName, bool noStart, AttachAtStart* attach) {
     ContainerRecord rec = store_.get(idOrName);
     auto st = state(rec);
     if (st.running || st.restarting) return;  // docker start on a running container: no-op
+    if (attach) noStart = false;
     // A previous run's runtime state (the monitor deletes it normally); first, so that a
     // created-but-never-started init of it no longer holds the overlay when it is mounted again.
     deleteRuntimeState(rec);
@@ -120,13 +121,34 @@ void Engine::start(const std::string& idOrName, bool noStart) {
     rec.started = true;
     store_.save(rec);
     bool restarts = m.restart.kind != monitor::RestartPolicy::Kind::No;
+    UniqueFd monitorEnd;
+    if (attach) {
+        int pair[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+            throw SysError("socketpair for the attach of " + rec.id);
+        attach->conn.reset(pair[0]);
+        monitorEnd.reset(pair[1]);
+        m.attachStdin = attach->stdin;
+        m.attachStdinOnce = attach->stdinOnce;
+        m.attachTakesExit = attach->takesExit;
+        if (m.terminal) {
+            m.ttyRows = attach->rows;
+            m.ttyCols = attach->cols;
+        }
+    }
     // "start" is stamped with the time before the spawn: a short-lived container's "die" (the
     // monitor's clock, imported later) can precede the spawn's return, and must sort after it.
     int64_t startNs = events::nowNanos();
-    monitor::spawnMonitor(cfg_.binDir + "/berth-monitor", std::move(m));
+    auto spawned = monitor::spawnMonitor(cfg_.binDir + "/berth-monitor", std::move(m),
+                                         monitorEnd ? monitorEnd.get() : -1);
+    monitorEnd.reset();
     // The monitor reported: the runtime's create is done. A restart policy re-creates the
     // container from the bundle's rootfs later: those keep the host mount.
     if (!restarts) detachHostRootfs(store_.dir(rec.id) + "/rootfs");
+    if (attach) {
+        attach->clientId = spawned.attachClient;
+        events::recordContainer(*this, rec, "attach", {}, startNs);  // docker: attach, then start
+    }
     // With noStart the container runs only at startMonitored(): "start" is recorded there.
     if (!noStart) events::recordContainer(*this, rec, "start", {}, startNs);
 }

@@ -60,10 +60,11 @@ std::string parseReply(const std::string& line, const std::string& what) {
 
 }  // namespace
 
-SpawnedMonitor spawnMonitor(const std::string& monitorPath, MonitorOptions opts) {
+SpawnedMonitor spawnMonitor(const std::string& monitorPath, MonitorOptions opts, int attachFd) {
     Pipe sync = Pipe::make();
-    constexpr int kSyncFd = 3;
+    constexpr int kSyncFd = 3, kAttachFd = 4;
     opts.syncFd = kSyncFd;
+    opts.attachFd = attachFd >= 0 ? kAttachFd : -1;
     std::vector<std::string> args = opts.toArgs();
     args.insert(args.begin(), monitorPath);
     std::vector<char*> argv;
@@ -71,14 +72,23 @@ SpawnedMonitor spawnMonitor(const std::string& monitorPath, MonitorOptions opts)
     argv.push_back(nullptr);
     // posix_spawn (vfork semantics): no copy of the CLI's page tables, and the child runs on
     // this CPU at once instead of waking the other one.
-    if (sync.write.get() < kSyncFd) {  // stdio closed in the caller: keep it clear of 0..2
-        UniqueFd high(fcntl(sync.write.get(), F_DUPFD_CLOEXEC, kSyncFd + 1));
-        if (!high) throw SysError("dup sync pipe for " + monitorPath);
-        sync.write = std::move(high);
+    // Sources clear of the targets 0..4, so no dup2 below clobbers a later source.
+    UniqueFd syncHigh, attachHigh;
+    int syncSrc = sync.write.get(), attachSrc = attachFd;
+    if (syncSrc <= kAttachFd) {
+        syncHigh.reset(fcntl(syncSrc, F_DUPFD_CLOEXEC, kAttachFd + 1));
+        if (!syncHigh) throw SysError("dup sync pipe for " + monitorPath);
+        syncSrc = syncHigh.get();
+    }
+    if (attachSrc >= 0 && attachSrc <= kAttachFd) {
+        attachHigh.reset(fcntl(attachSrc, F_DUPFD_CLOEXEC, kAttachFd + 1));
+        if (!attachHigh) throw SysError("dup attach socket for " + monitorPath);
+        attachSrc = attachHigh.get();
     }
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, sync.write.get(), kSyncFd);  // dup2 clears close-on-exec
+    posix_spawn_file_actions_adddup2(&fa, syncSrc, kSyncFd);  // dup2 clears close-on-exec
+    if (attachSrc >= 0) posix_spawn_file_actions_adddup2(&fa, attachSrc, kAttachFd);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0);
     posix_spawn_file_actions_adddup2(&fa, 0, 1);
     // stderr stays: usage errors before the monitor detaches show up there.
@@ -94,6 +104,7 @@ SpawnedMonitor spawnMonitor(const std::string& monitorPath, MonitorOptions opts)
     posix_spawnattr_destroy(&attr);
     if (rc != 0) throw SysError("spawn " + monitorPath, rc);
     sync.write.reset();
+    syncHigh.reset();
     std::string line;
     try {
         line = readLine(sync.read.get(), 60, "berth-monitor for " + opts.id);
@@ -114,7 +125,7 @@ SpawnedMonitor spawnMonitor(const std::string& monitorPath, MonitorOptions opts)
     auto j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded()) throw Error("berth-monitor for " + opts.id + ": bad report: " + line);
     if (!j.value("ok", false)) throw Error(j.value("error", std::string("unknown error")));
-    return {j.value("pid", 0), j.value("monitorPid", 0)};
+    return {j.value("pid", 0), j.value("monitorPid", 0), j.value("attachClient", uint64_t{0})};
 }
 
 std::string monitorRequest(const std::string& stateDir, const std::string& request,

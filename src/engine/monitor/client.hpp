@@ -15,12 +15,17 @@ namespace berth::monitor {
 struct SpawnedMonitor {
     pid_t containerPid = 0;
     pid_t monitorPid = 0;
+    uint64_t attachClient = 0;  // with attachFd: the monitor's id of that client
 };
 
 // Runs `monitorPath <opts>` (with a sync pipe; opts.syncFd is set here), waits until the monitor
 // has detached and reported, and returns the pids. Throws Error with the monitor's message if
 // the container could not be created or started.
-SpawnedMonitor spawnMonitor(const std::string& monitorPath, MonitorOptions opts);
+// attachFd: one end of a stream socketpair the monitor takes as an attached client from the start
+// (--attach-fd; opts.attachStdin / attachStdinOnce / ttyRows say how): the caller streams on its
+// other end with no attach request, and the container starts at once.
+SpawnedMonitor spawnMonitor(const std::string& monitorPath, MonitorOptions opts,
+                            int attachFd = -1);
 
 // One request over state-dir/monitor.sock; returns the reply line without "ok " / the newline.
 // Throws Error with the monitor's message for an "error ..." reply; SysError if unreachable.

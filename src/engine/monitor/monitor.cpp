@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -19,6 +20,8 @@
 #include "engine/monitor/monitor_internal.hpp"
 #include "engine/monitor/process.hpp"
 #include "engine/monitor/unix_socket.hpp"
+#include "runtime/cli/cli_args.hpp"
+#include "runtime/cli/delete_stopped.hpp"
 
 namespace berth::monitor {
 
@@ -27,6 +30,13 @@ namespace berth::monitor {
 constexpr int64_t kBackoffStartNs = 100'000'000;
 constexpr int64_t kBackoffMaxNs = 60'000'000'000;
 constexpr int64_t kBackoffResetRunNs = 10'000'000'000;
+
+// berth-runtime's own binary (by name, as spawnProtectedRuntime decides).
+static bool isBerthRuntime(const std::string& runtime) {
+    auto slash = runtime.rfind('/');
+    return runtime.compare(slash == std::string::npos ? 0 : slash + 1, std::string::npos,
+                           "berth-runtime") == 0;
+}
 
 uint64_t processStartTime(pid_t pid, char* state) {
     std::string stat;
@@ -118,20 +128,60 @@ void Monitor::setUp() {
     listen_ = listenUnix(path("monitor.sock"));
     watch(listen_.get(), kTagListen, EPOLLIN);
     setUpStdio();
+    adoptAttachFd();
+    launch(!opts_.noStart);
+}
 
-    createContainer();
-    if (!opts_.noStart) {
-        try {
-            startContainer();
-        } catch (Error&) {
-            if (containerPid_ > 0) kill(containerPid_, SIGKILL);
-            deleteContainer();
-            throw;
-        }
+void Monitor::adoptAttachFd() {
+    if (opts_.attachFd < 0) return;
+    auto c = std::make_unique<Client>();
+    c->id = nextClientId_++;
+    c->fd.reset(opts_.attachFd);
+    opts_.attachFd = -1;
+    setNonBlocking(c->fd.get());
+    c->attached = true;
+    c->wantStdout = c->wantStderr = true;
+    // Without a stdin to feed (no -i, no tty) the client's input is ignored, as an attach
+    // request refuses it.
+    c->wantStdin = opts_.attachStdin && (opts_.terminal || opts_.openStdin);
+    c->stdinOnce = c->wantStdin && opts_.attachStdinOnce;
+    c->takesExit = opts_.attachTakesExit;
+    c->events = EPOLLIN | EPOLLRDHUP;
+    watch(c->fd.get(), kTagClient | (c->id << 8), c->events);
+    attachedClient_ = c->id;
+    clients_.push_back(std::move(c));
+}
+
+void Monitor::launch(bool start) {
+    // `berth-runtime run -d`: one exec instead of create + start, and the init execs the process
+    // as soon as it is ready instead of waiting on exec.fifo for a second runtime process. Other
+    // runtimes get the plain OCI create + start. A pty whose size must be set before the
+    // process starts needs the two steps (the master arrives only with create).
+    bool atOnce = start && isBerthRuntime(opts_.runtime) &&
+                  !(opts_.terminal && opts_.ttyRows > 0);
+    createContainer(atOnce);
+    if (!start) return;
+    if (atOnce) {
+        markStarted();
+        return;
+    }
+    if (opts_.terminal && opts_.ttyRows > 0 && ptyMaster_) {
+        winsize ws{};
+        ws.ws_row = static_cast<unsigned short>(opts_.ttyRows);
+        ws.ws_col = static_cast<unsigned short>(opts_.ttyCols);
+        if (ioctl(ptyMaster_.get(), TIOCSWINSZ, &ws) != 0) diag("TIOCSWINSZ: " + errnoName(errno));
+    }
+    try {
+        startContainer();
+    } catch (Error&) {
+        if (containerPid_ > 0) kill(containerPid_, SIGKILL);
+        deleteContainer();
+        throw;
     }
 }
 
-void Monitor::createContainer() {
+void Monitor::createContainer(bool runAtOnce) {
+    const char* verb = runAtOnce ? "run" : "create";
     std::string pidFile = path("container.pid");
     ::unlink(pidFile.c_str());
     std::vector<std::string> argv;
@@ -141,7 +191,7 @@ void Monitor::createContainer() {
     if (opts_.terminal) {
         std::string consolePath = path("console.sock");
         console = listenUnix(consolePath);
-        argv = runtimeCommand(opts_, {"create", "--bundle", opts_.bundle, "--pid-file", pidFile,
+        argv = runtimeCommand(opts_, {verb, "--bundle", opts_.bundle, "--pid-file", pidFile,
                                       "--console-socket", consolePath, opts_.id});
         stdio = {-1, capture.write.get(), capture.write.get()};
     } else {
@@ -153,14 +203,15 @@ void Monitor::createContainer() {
             closeStdinWhenFlushed_ = false;
         }
         argv = runtimeCommand(
-            opts_, {"create", "--bundle", opts_.bundle, "--pid-file", pidFile, opts_.id});
+            opts_, {verb, "--bundle", opts_.bundle, "--pid-file", pidFile, opts_.id});
         stdio = {stdinRead_.get(), stdoutWrite_.get(), stderrWrite_.get()};
     }
+    if (runAtOnce) argv.insert(argv.end() - 1, "--detach");
     pid_t pid = spawnProtectedRuntime(argv, stdio);
     capture.write.reset();
     int status = 0;
     try {
-        status = waitChild(pid, opts_.runtimeTimeoutNs, opts_.runtime + " create " + opts_.id);
+        status = waitChild(pid, opts_.runtimeTimeoutNs, opts_.runtime + " " + verb + " " + opts_.id);
     } catch (Error&) {
         if (opts_.terminal) ::unlink(path("console.sock").c_str());
         deleteContainer();
@@ -173,7 +224,7 @@ void Monitor::createContainer() {
         if (!opts_.terminal) drainFd(stdoutRead_.get());
         if (opts_.terminal) ::unlink(path("console.sock").c_str());
         deleteContainer();
-        throw Error(opts_.runtime + " create " + opts_.id + ": " + describeWaitStatus(status) +
+        throw Error(opts_.runtime + " " + verb + " " + opts_.id + ": " + describeWaitStatus(status) +
                     (text.empty() ? "" : ": " + trimRight(text)));
     }
     containerPid_ = static_cast<pid_t>(atoi(readFile(pidFile).c_str()));
@@ -184,7 +235,7 @@ void Monitor::createContainer() {
         if (!conn) {
             kill(containerPid_, SIGKILL);
             deleteContainer();
-            throw Error("runtime create " + opts_.id +
+            throw Error(std::string("runtime ") + verb + " " + opts_.id +
                         ": no pty master arrived on the console socket (is process.terminal "
                         "true in config.json?)");
         }
@@ -193,7 +244,7 @@ void Monitor::createContainer() {
         watch(ptyMaster_.get(), kTagPty, EPOLLIN);
     }
     status_ = Status::Created;
-    writeState();
+    if (!runAtOnce) writeState();  // else markStarted() writes it
 }
 
 void Monitor::startContainer() {
@@ -201,6 +252,10 @@ void Monitor::startContainer() {
     if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0)
         throw Error(opts_.runtime + " start " + opts_.id + ": " + describeWaitStatus(r.status) +
                     (r.output.empty() ? "" : ": " + trimRight(r.output)));
+    markStarted();
+}
+
+void Monitor::markStarted() {
     startedAtNs_ = nowUnixNs();
     status_ = Status::Running;
     if (!opts_.health.command.empty()) {
@@ -212,6 +267,19 @@ void Monitor::startContainer() {
 }
 
 void Monitor::deleteContainer() {
+    // berth-runtime's own delete, in this process: no exec on the exit path. Its state dir is
+    // the runtime's --root; a container whose init still runs goes the exec way (--force).
+    if (isBerthRuntime(opts_.runtime) && opts_.runtimeArgs.empty()) {
+        try {
+            std::string root =
+                opts_.runtimeRoot.empty() ? runtime::cli::GlobalOptions{}.root : opts_.runtimeRoot;
+            if (runtime::cli::deleteIfStopped(root, opts_.id) !=
+                runtime::cli::DeleteOutcome::NotStopped)
+                return;
+        } catch (const std::exception& e) {
+            diag(std::string("delete ") + opts_.id + ": " + e.what());
+        }
+    }
     try {
         runCaptured(runtimeCommand(opts_, {"delete", "--force", opts_.id}), opts_.runtimeTimeoutNs);
     } catch (const Error& e) {
@@ -292,8 +360,7 @@ void Monitor::onRestartTimer() {
     if (::read(restartTimer_.get(), &expirations, sizeof expirations) < 0) return;
     if (status_ != Status::Restarting) return;
     try {
-        createContainer();
-        startContainer();
+        launch(true);
     } catch (const Error& e) {
         error_ = e.what();
         if (containerPid_ > 0) {

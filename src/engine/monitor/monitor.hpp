@@ -57,13 +57,16 @@ class Monitor {
     explicit Monitor(MonitorOptions options);
     ~Monitor();
 
-    // State dir, signals, log, control socket; then runtime create (and start unless --no-start).
+    // State dir, signals, log, control socket, the --attach-fd client; then runtime create (and
+    // start unless --no-start).
     // Throws Error naming what failed; a half-created container is deleted again.
     void setUp();
     // The event loop; returns when the container exited for good (the monitor's exit code).
     int run();
 
     pid_t containerPid() const { return containerPid_; }
+    // The client of --attach-fd (0: none).
+    uint64_t attachedClient() const { return attachedClient_; }
 
   private:
     enum class Status { Created, Running, Restarting, Exited };
@@ -71,8 +74,13 @@ class Monitor {
     struct ExecSession;
 
     // Lifecycle (monitor.cpp)
-    void createContainer();
+    // create, then start unless noStart: in one runtime call where the runtime allows it.
+    void launch(bool start);
+    // runAtOnce: `berth-runtime run -d` (create and start in one exec, no exec.fifo).
+    void createContainer(bool runAtOnce = false);
     void startContainer();
+    void markStarted();
+    void adoptAttachFd();
     void deleteContainer();
     void onSignal();
     void onContainerExit(int waitStatus);
@@ -158,6 +166,7 @@ class Monitor {
 
     std::vector<std::unique_ptr<Client>> clients_;
     uint64_t nextClientId_ = 1;
+    uint64_t attachedClient_ = 0;
 
     std::vector<std::unique_ptr<ExecSession>> execs_;
     uint64_t nextExecId_ = 1;

@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -53,20 +54,31 @@ void redirectStdio(const std::string& stateDir) {
 
 // A clean process whatever the spawner left behind: default signal dispositions (an inherited
 // SIGCHLD=SIG_IGN would make the kernel reap the container behind our back), nothing blocked, no
-// inherited fds but stdio and the sync fd (a CLI's database or lock fd must not live on in a
+// inherited fds but stdio and the given ones (a CLI's database or lock fd must not live on in a
 // process that outlives it).
-void resetProcessState(int keepFd) {
+void resetProcessState(std::vector<int> keep) {
     for (int sig = 1; sig < NSIG; ++sig)
         if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    if (keepFd < 0) {
-        syscall(SYS_close_range, 3U, ~0U, 0U);
-        return;
+    std::erase_if(keep, [](int fd) { return fd < 3; });
+    std::sort(keep.begin(), keep.end());
+    unsigned next = 3;
+    for (int fd : keep) {
+        if (static_cast<unsigned>(fd) > next)
+            syscall(SYS_close_range, next, static_cast<unsigned>(fd - 1), 0U);
+        next = static_cast<unsigned>(fd) + 1;
     }
-    if (keepFd > 3) syscall(SYS_close_range, 3U, static_cast<unsigned>(keepFd - 1), 0U);
-    syscall(SYS_close_range, static_cast<unsigned>(keepFd + 1), ~0U, 0U);
+    syscall(SYS_close_range, next, ~0U, 0U);
+}
+
+// An inherited fd kept out of stdio (redirected below) and out of every child.
+int keepInherited(int fd) {
+    if (fd < 0) return fd;
+    if (fd <= 2) return fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
 }
 
 std::string absolute(const std::string& path) {
@@ -109,12 +121,9 @@ int monitorMain(int argc, char** argv) {
                        JsonOut().boolean("ok", false).str("error", e.what()).done());
         return 2;
     }
-    if (opts.syncFd >= 0 && opts.syncFd <= 2) {
-        opts.syncFd = fcntl(opts.syncFd, F_DUPFD_CLOEXEC, 3);  // stdio is redirected below
-    } else if (opts.syncFd >= 0) {
-        fcntl(opts.syncFd, F_SETFD, FD_CLOEXEC);  // never into the container
-    }
-    resetProcessState(opts.syncFd);
+    opts.syncFd = keepInherited(opts.syncFd);
+    opts.attachFd = keepInherited(opts.attachFd);
+    resetProcessState({opts.syncFd, opts.attachFd});
     try {
         opts.runtime = resolveRuntime(opts.runtime);
         for (std::string* p : {&opts.bundle, &opts.stateDir, &opts.logPath, &opts.runtimeRoot})
@@ -140,11 +149,10 @@ int monitorMain(int argc, char** argv) {
         report(opts.syncFd, JsonOut().boolean("ok", false).str("error", e.what()).done());
         return 1;
     }
-    report(opts.syncFd, JsonOut()
-                            .boolean("ok", true)
-                            .num("pid", monitor.containerPid())
-                            .num("monitorPid", getpid())
-                            .done());
+    JsonOut ok;
+    ok.boolean("ok", true).num("pid", monitor.containerPid()).num("monitorPid", getpid());
+    if (monitor.attachedClient()) ok.num("attachClient", static_cast<int64_t>(monitor.attachedClient()));
+    report(opts.syncFd, ok.done());
     try {
         return monitor.run();
     } catch (const Error& e) {

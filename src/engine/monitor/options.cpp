@@ -129,6 +129,17 @@ int64_t parseByteSize(const std::string& text) {
 }
 
 
+// "ROWSxCOLS", both positive.
+static void parseTtySize(const std::string& text, int& rows, int& cols) {
+    auto x = text.find('x');
+    int64_t r = 0, c = 0;
+    if (x == std::string::npos || !parseInt64(text.substr(0, x), r) ||
+        !parseInt64(text.substr(x + 1), c) || r <= 0 || c <= 0 || r > 65535 || c > 65535)
+        throw Error("--tty-size: expected ROWSxCOLS, got \"" + text + "\"");
+    rows = static_cast<int>(r);
+    cols = static_cast<int>(c);
+}
+
 MonitorOptions MonitorOptions::parse(const std::vector<std::string>& args) {
     MonitorOptions o;
     std::string exitPath;
@@ -187,6 +198,16 @@ MonitorOptions MonitorOptions::parse(const std::vector<std::string>& args) {
         else if (flag == "--exit-command-arg") exitArgs.push_back(value());
         else if (flag == "--sync-fd")
             o.syncFd = parsePositiveInt(flag, value(), 0);
+        else if (flag == "--attach-fd")
+            o.attachFd = parsePositiveInt(flag, value(), 0);
+        else if (flag == "--attach-stdin")
+            o.attachStdin = true;
+        else if (flag == "--attach-stdin-once")
+            o.attachStdinOnce = true;
+        else if (flag == "--attach-takes-exit")
+            o.attachTakesExit = true;
+        else if (flag == "--tty-size")
+            parseTtySize(value(), o.ttyRows, o.ttyCols);
         else if (flag == "--foreground")
             o.foreground = true;
         else if (flag == "--unmount-rootfs")
@@ -208,6 +229,9 @@ MonitorOptions MonitorOptions::parse(const std::vector<std::string>& args) {
         o.exitCommand = {exitPath};
         o.exitCommand.insert(o.exitCommand.end(), exitArgs.begin(), exitArgs.end());
     }
+    if (o.attachFd < 0 && (o.attachStdin || o.attachStdinOnce || o.attachTakesExit))
+        throw Error("--attach-stdin given without --attach-fd");
+    if (o.attachFd >= 0 && o.noStart) throw Error("--attach-fd and --no-start exclude each other");
     if (o.health.intervalNs <= 0 || o.health.timeoutNs <= 0)
         throw Error("--health-interval and --health-timeout must be positive");
     return o;
@@ -242,6 +266,12 @@ std::vector<std::string> MonitorOptions::toArgs() const {
             a.insert(a.end(), {"--exit-command-arg", exitCommand[i]});
     }
     if (syncFd >= 0) a.insert(a.end(), {"--sync-fd", std::to_string(syncFd)});
+    if (attachFd >= 0) a.insert(a.end(), {"--attach-fd", std::to_string(attachFd)});
+    if (attachStdin) a.push_back("--attach-stdin");
+    if (attachStdinOnce) a.push_back("--attach-stdin-once");
+    if (attachTakesExit) a.push_back("--attach-takes-exit");
+    if (ttyRows > 0 && ttyCols > 0)
+        a.insert(a.end(), {"--tty-size", std::to_string(ttyRows) + "x" + std::to_string(ttyCols)});
     if (foreground) a.push_back("--foreground");
     if (unmountRootfs) a.push_back("--unmount-rootfs");
     return a;

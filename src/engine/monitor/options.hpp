@@ -35,8 +35,17 @@
 //   --exit-command-arg ARG  (repeatable)
 //   --sync-fd N             inherited fd: one line of JSON is written to it once the container
 //                           runs (or failed), then it is closed:
-//                             {"ok":true,"pid":1234,"monitorPid":1230}
+//                             {"ok":true,"pid":1234,"monitorPid":1230[,"attachClient":1]}
 //                             {"ok":false,"error":"runtime create: ..."}
+//   --attach-fd N           inherited stream socket (one end of a socketpair): a client attached
+//                           from the start, as after "attach stdout stderr" but without the
+//                           reply line (its client id is in the sync report as "attachClient"):
+//                           `run` without -d needs no attach round trip before the start, and
+//                           the container is created and started at once
+//   --attach-stdin          that client feeds the container's stdin (needs --stdin or --terminal)
+//   --attach-stdin-once     its EOF closes the container's stdin
+//   --attach-takes-exit     it is a "takes-exit" client (monitor.hpp's attach)
+//   --tty-size ROWSxCOLS    the pty's size before the process starts (with --terminal)
 //   --foreground            do not detach (debugging, tests)
 //   --unmount-rootfs        unmount BUNDLE/rootfs once the container exited for good (before the
 //                           final state is published, so a `start` never races it), as Docker
@@ -94,6 +103,11 @@ struct MonitorOptions {
     HealthConfig health;
     std::vector<std::string> exitCommand;  // [0] the path
     int syncFd = -1;
+    int attachFd = -1;
+    bool attachStdin = false;
+    bool attachStdinOnce = false;
+    bool attachTakesExit = false;
+    int ttyRows = 0, ttyCols = 0;
     bool foreground = false;
     bool unmountRootfs = false;
 

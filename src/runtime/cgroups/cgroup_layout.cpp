@@ -1,9 +1,9 @@
+#include "runtime/cgroups/text_fields.hpp"
 #include "runtime/cgroups/cgroup_layout.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <set>
-#include <sstream>
 
 #include "common/safe_path.hpp"
 #include "common/strings.hpp"
@@ -44,8 +44,7 @@ CgroupLayout parseCgroupLayout(const std::string& mountinfo, const std::string& 
     // Own cgroup per hierarchy: "4:memory:/a/b", "1:cpu,cpuacct:/", "0::/x" (v2).
     std::map<std::string, std::string> ownByController;
     std::string ownUnified = "/";
-    std::istringstream cg(selfCgroup);
-    for (std::string line; std::getline(cg, line);) {
+    for (const auto& line : textLines(selfCgroup)) {
         auto first = line.find(':');
         auto second = line.find(':', first + 1);
         if (first == std::string::npos || second == std::string::npos) continue;
@@ -58,8 +57,7 @@ CgroupLayout parseCgroupLayout(const std::string& mountinfo, const std::string& 
         for (auto& c : split(ctls, ',')) ownByController[c] = path;
     }
 
-    std::istringstream mi(mountinfo);
-    for (std::string line; std::getline(mi, line);) {
+    for (const auto& line : textLines(mountinfo)) {
         auto dash = line.find(" - ");
         if (dash == std::string::npos) continue;
         std::vector<std::string> pre = split(line.substr(0, dash), ' ');

@@ -1,6 +1,6 @@
+#include "runtime/cgroups/text_fields.hpp"
 #include "runtime/cgroups/cgroup_stats.hpp"
 
-#include <sstream>
 
 #include "common/error.hpp"
 #include "common/strings.hpp"
@@ -108,11 +108,11 @@ uint64_t parseLimit(const std::string& text, uint64_t unlimited) {
 
 std::map<std::string, uint64_t> parseFlatKeyed(const std::string& text) {
     std::map<std::string, uint64_t> out;
-    std::istringstream in(text);
-    std::string key, value;
-    while (in >> key >> value) {
+    auto f = textFields(text);
+    for (size_t i = 0; i + 1 < f.size(); i += 2) {
+        const std::string& value = f[i + 1];
         if (value.find_first_not_of("0123456789") == std::string::npos && !value.empty())
-            out[key] = std::stoull(value);
+            out[f[i]] = std::stoull(value);
     }
     return out;
 }

@@ -1,10 +1,10 @@
+#include "runtime/cgroups/text_fields.hpp"
 #include "runtime/cgroups/cgroup_tree.hpp"
 
 #include <signal.h>
 #include <time.h>
 
 #include <algorithm>
-#include <sstream>
 
 #include "common/error.hpp"
 #include "common/safe_path.hpp"
@@ -26,8 +26,11 @@ void collectPids(CgroupFs& fs, const std::string& dir, std::vector<pid_t>& out) 
         if (e.errnum() == ENOENT || e.errnum() == ENODEV) return;  // removed meanwhile
         throw;
     }
-    std::istringstream in(text);
-    for (long pid; in >> pid;) out.push_back(pid_t(pid));
+    for (const auto& f : textFields(text)) {
+        uint64_t pid;
+        if (!parseUnsignedField(f, pid)) break;  // as `in >> pid` stops
+        out.push_back(pid_t(pid));
+    }
     for (auto& sub : fs.subdirs(dir)) collectPids(fs, dir + "/" + sub, out);
 }
 

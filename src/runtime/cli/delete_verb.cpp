@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "runtime/cgroups/container_cgroup.hpp"
+#include "runtime/cli/delete_stopped.hpp"
 #include "runtime/cli/verbs.hpp"
 
 namespace berth::runtime::cli {
@@ -15,17 +16,11 @@ int cmdDelete(Context& ctx, const Args& argv) {
     std::string id = requireId(args, "delete");
     bool force = args.has("force");
     StateStore store(ctx.global.root);
-    ContainerLock lock;
-    try {
-        lock = store.lock(id);
-    } catch (const Error& e) {
-        if (force && e.errnum() == ENOENT) {
-            // A half-made dir (no state.json) from a crashed create: remove it.
-            if (pathExists(store.dir(id))) store.remove(id);
-            return 0;
-        }
-        throw;
+    if (force) {
+        // The common case (the init is gone) and a missing or half-made container.
+        if (deleteIfStopped(ctx.global.root, id) != DeleteOutcome::NotStopped) return 0;
     }
+    ContainerLock lock = store.lock(id);
     ContainerState state = store.load(id);
     ContainerStatus st = store.status(state);
     if (st != ContainerStatus::Stopped) {

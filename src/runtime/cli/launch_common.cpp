@@ -74,23 +74,6 @@ CreateResult launchFromBundle(Context& ctx, const ParsedArgs& args, const std::s
     }
 }
 
-void destroyContainer(const StateStore& store, const ContainerState& state) {
-    std::string dir = store.dir(state.id);
-    // poststop hooks: after the container is gone, failures are warnings (runtime.md step 12).
-    try {
-        if (auto hooks = loadLaterHooks(dir))
-            runHooks(*hooks, HookStage::Poststop, hookState(state, "stopped").dump());
-    } catch (const std::exception& e) {
-        logWarn(std::string("poststop hooks: ") + e.what());
-    }
-    try {
-        if (auto cg = cgroups::loadContainerCgroup(dir)) cg->destroy();
-    } catch (const std::exception& e) {
-        logWarn(std::string("remove the cgroup of ") + state.id + ": " + e.what());
-    }
-    store.remove(state.id);
-}
-
 void runPoststart(const StateStore& store, const ContainerState& state) {
     try {
         if (auto hooks = loadLaterHooks(store.dir(state.id)))

@@ -33,7 +33,7 @@ int cmdRun(Context& ctx, const Args& argv) {
     try {
         if (r.terminal && ours) master = recvFd(ours.get());
         ours.reset();
-        startForeground(r.sync.get());
+        awaitForegroundStart(r.sync.get());
     } catch (...) {
         killAndWait(state);
         ::waitpid(state.pid, nullptr, 0);

@@ -78,13 +78,6 @@ SyncMessage recvFromInit(int fd) {
 
 }  // namespace
 
-nlohmann::json hookState(const ContainerState& s, const char* status) {
-    nlohmann::json j{{"ociVersion", s.ociVersion}, {"id", s.id},   {"status", status},
-                     {"pid", s.pid},               {"bundle", s.bundle}};
-    if (!s.annotations.empty()) j["annotations"] = s.annotations;
-    return j;
-}
-
 CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
     const auto& opts = plan.options;
     ContainerState state;
@@ -183,6 +176,9 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
         SyncMessage m = recvFromInit(fd);
         if (m.type == SyncMsg::Ready) {
             logDebug("create " + opts.id + ": init ready");
+            // `run`: the process starts now, while the state files below are written (the
+            // init has nothing left to wait for; awaitForegroundStart() collects the outcome).
+            if (opts.foreground) syncSend(fd, SyncMsg::Start);
             break;
         }
         if (m.type == SyncMsg::Hooks) {
@@ -233,8 +229,7 @@ void startCreated(const StateStore& store, ContainerState& state) {
     store.save(state);
 }
 
-void startForeground(int sync) {
-    syncSend(sync, SyncMsg::Start);
+void awaitForegroundStart(int sync) {
     SyncMessage m = syncRecv(sync);
     if (m.eof) return;  // the sync socket is close-on-exec: EOF means the exec happened
     if (m.type == SyncMsg::Error) throw Error(m.payload);

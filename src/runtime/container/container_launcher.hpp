@@ -3,7 +3,8 @@
 //           uid/gid maps → [cgroup] → Go → [prestart/createRuntime hooks] → Ready →
 //           state.json + pid file.
 //   start:  one byte into exec.fifo; the init execs the process.
-//   run:    create in the foreground (no fifo), Start over the sync socket, wait.
+//   run:    create in the foreground (no fifo), Start over the sync socket as soon as the init
+//           is Ready (before the state files are written), wait.
 // On any failure create kills what it cloned; the caller removes the state dir, so a failed
 // create leaves no state, mount (they live in the init's mount namespace) or process.
 #pragma once
@@ -18,7 +19,7 @@ namespace berth::runtime {
 
 struct CreateResult {
     ContainerState state;
-    UniqueFd sync;  // foreground only: the runtime's end, for startForeground()
+    UniqueFd sync;  // foreground only: the runtime's end, for awaitForegroundStart()
     bool terminal = false;
 };
 
@@ -27,8 +28,9 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan);
 // `start`: the container must be `created`. Throws "container <id> is not created" etc.
 void startCreated(const StateStore& store, ContainerState& state);
 
-// `run`: lets the init exec; returns once it has (throws with the exec error if it failed).
-void startForeground(int sync);
+// `run`: createContainer() already let the init exec (Start at Ready); returns once it has
+// (throws with the exec error if it failed).
+void awaitForegroundStart(int sync);
 
 // Waits for a direct child, returning the exit code the runtime should pass on
 // (128+N for signal N). Forwards signals blocked by blockForwardedSignals() to pid. With a

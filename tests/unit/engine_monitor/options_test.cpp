@@ -76,6 +76,35 @@ TEST(MonitorOptions, RoundTripsThroughArgs) {
     EXPECT_EQ(again.health.timeoutNs, 500'000'000);
 }
 
+TEST(MonitorOptions, AttachAtSpawn) {
+    auto args = required();
+    args.insert(args.end(), {"--attach-fd", "4", "--attach-stdin", "--attach-stdin-once",
+                             "--terminal", "--tty-size", "40x120"});
+    auto o = MonitorOptions::parse(args);
+    EXPECT_EQ(o.attachFd, 4);
+    EXPECT_TRUE(o.attachStdin);
+    EXPECT_TRUE(o.attachStdinOnce);
+    EXPECT_EQ(o.ttyRows, 40);
+    EXPECT_EQ(o.ttyCols, 120);
+    auto back = MonitorOptions::parse(o.toArgs());
+    EXPECT_EQ(back.attachFd, 4);
+    EXPECT_TRUE(back.attachStdin && back.attachStdinOnce);
+    EXPECT_EQ(back.ttyRows, 40);
+    EXPECT_EQ(back.ttyCols, 120);
+
+    for (const char* bad : {"40", "x120", "0x10", "40x", "ax b", "70000x1"}) {
+        auto a = required();
+        a.insert(a.end(), {"--tty-size", bad});
+        EXPECT_THROW(MonitorOptions::parse(a), Error) << bad;
+    }
+    auto noFd = required();
+    noFd.push_back("--attach-stdin");
+    EXPECT_THROW(MonitorOptions::parse(noFd), Error);
+    auto both = required();
+    both.insert(both.end(), {"--attach-fd", "4", "--no-start"});
+    EXPECT_THROW(MonitorOptions::parse(both), Error);
+}
+
 TEST(MonitorOptions, ExitCommand) {
     auto args = required();
     for (const char* a : {"--exit-command-arg", "rm", "--exit-command", "/usr/bin/berth",

@@ -1,8 +1,8 @@
 // Usage statistics from cgroup v1 files, in runc's shape (runc libcontainer/cgroups/fs/*.go).
 #include <unistd.h>
 
-#include <sstream>
 
+#include "runtime/cgroups/text_fields.hpp"
 #include "common/strings.hpp"
 #include "runtime/cgroups/v1/cgroup_v1_manager.hpp"
 
@@ -11,16 +11,18 @@ namespace {
 
 std::vector<uint64_t> numbers(const std::string& text) {
     std::vector<uint64_t> out;
-    std::istringstream in(text);
-    for (uint64_t v; in >> v;) out.push_back(v);
+    for (const auto& f : textFields(text)) {
+        uint64_t v;
+        if (!parseUnsignedField(f, v)) break;  // as `in >> v` stops
+        out.push_back(v);
+    }
     return out;
 }
 
 // "254:0 Read 4096" lines; the "Total N" line is skipped.
 std::vector<BlkioEntry> blkioEntries(const std::string& text) {
     std::vector<BlkioEntry> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
+    for (const auto& line : textLines(text)) {
         auto f = split(trim(line), ' ');
         if (f.size() != 3) continue;
         auto mm = split(f[0], ':');

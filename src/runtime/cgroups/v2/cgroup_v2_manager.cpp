@@ -1,9 +1,9 @@
+#include "runtime/cgroups/text_fields.hpp"
 #include "runtime/cgroups/v2/cgroup_v2_manager.hpp"
 
 #include <signal.h>
 #include <time.h>
 
-#include <sstream>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
@@ -15,8 +15,7 @@ namespace {
 
 std::set<std::string> words(const std::string& text) {
     std::set<std::string> out;
-    std::istringstream in(text);
-    for (std::string w; in >> w;) out.insert(w);
+    for (auto& w : textFields(text)) out.insert(std::move(w));
     return out;
 }
 

@@ -1,7 +1,7 @@
 // Usage statistics from cgroup v2 files, in runc's shape (runc libcontainer/cgroups/fs2/*.go).
 #include <limits>
-#include <sstream>
 
+#include "runtime/cgroups/text_fields.hpp"
 #include "common/error.hpp"
 #include "common/strings.hpp"
 #include "runtime/cgroups/oom_watcher.hpp"
@@ -68,8 +68,7 @@ CgroupStats CgroupV2Manager::stats() {
     }
 
     // io.stat: "254:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0"
-    std::istringstream io(readIf("io.stat"));
-    for (std::string line; std::getline(io, line);) {
+    for (const auto& line : textLines(readIf("io.stat"))) {
         auto fields = split(trim(line), ' ');
         if (fields.empty()) continue;
         auto mm = split(fields[0], ':');
