@@ -142,15 +142,17 @@ void Engine::start(const std::string& idOrName, bool noStart, AttachAtStart* att
     auto spawned = monitor::spawnMonitor(cfg_.binDir + "/berth-monitor", std::move(m),
                                          monitorEnd ? monitorEnd.get() : -1);
     monitorEnd.reset();
-    // The monitor reported: the runtime's create is done. A restart policy re-creates the
-    // container from the bundle's rootfs later: those keep the host mount.
-    if (!restarts) detachHostRootfs(store_.dir(rec.id) + "/rootfs");
+    // Recorded at once: the container runs already and its "die" may be imported by a follower
+    // any moment (it sorts what arrives together by time, not across polls).
     if (attach) {
         attach->clientId = spawned.attachClient;
         events::recordContainer(*this, rec, "attach", {}, startNs);  // docker: attach, then start
     }
     // With noStart the container runs only at startMonitored(): "start" is recorded there.
     if (!noStart) events::recordContainer(*this, rec, "start", {}, startNs);
+    // The monitor reported: the runtime's create is done. A restart policy re-creates the
+    // container from the bundle's rootfs later: those keep the host mount.
+    if (!restarts) detachHostRootfs(store_.dir(rec.id) + "/rootfs");
 }
 
 void Engine::startMonitored(const ContainerRecord& rec) {
