@@ -1,8 +1,7 @@
 // `update <id> [-r FILE|-] [--memory 64m ...]`: live cgroup limits (runc's flags).
 #include <unistd.h>
 
-#include <iostream>
-#include <iterator>
+#include <cerrno>
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
@@ -13,6 +12,19 @@
 
 namespace berth::runtime::cli {
 
+// All of stdin (-r -), read directly: no iostreams in the runtime (cgroups/text_fields.hpp).
+static std::string readStdin() {
+    std::string text;
+    char buf[65536];
+    for (;;) {
+        ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw SysError("read the resources from stdin");
+        if (n == 0) return text;
+        text.append(buf, static_cast<size_t>(n));
+    }
+}
+
 int cmdUpdate(Context& ctx, const Args& argv) {
     std::vector<FlagSpec> specs{{{"resources", "r"}, true}};
     for (auto& n : cgroups::updateFlagNames()) specs.push_back({{n}, true});
@@ -21,7 +33,7 @@ int cmdUpdate(Context& ctx, const Args& argv) {
     oci::LinuxResources r;
     if (args.has("resources")) {
         std::string file = args.get("resources");
-        std::string text = file == "-" ? std::string(std::istreambuf_iterator<char>(std::cin), {})
+        std::string text = file == "-" ? readStdin()
                                        : readFile(file);
         nlohmann::json j;
         try {

@@ -1,7 +1,7 @@
+#include "runtime/cgroups/text_fields.hpp"
 #include "runtime/exec/cgroup_join.hpp"
 
 #include <algorithm>
-#include <sstream>
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
@@ -36,9 +36,7 @@ std::string unescape(const std::string& s) {
 
 std::vector<CgroupMount> cgroupMounts(const std::string& mountinfo) {
     std::vector<CgroupMount> out;
-    std::istringstream in(mountinfo);
-    std::string line;
-    while (std::getline(in, line)) {
+    for (const auto& line : cgroups::textLines(mountinfo)) {
         auto dash = line.find(" - ");
         if (dash == std::string::npos) continue;
         auto before = split(line.substr(0, dash), ' ');
@@ -68,9 +66,7 @@ std::vector<std::string> cgroupProcsFilesFor(const std::string& procPidCgroup,
                                              const std::string& mountinfo) {
     auto mounts = cgroupMounts(mountinfo);
     std::vector<std::string> files;
-    std::istringstream in(procPidCgroup);
-    std::string line;
-    while (std::getline(in, line)) {
+    for (const auto& line : cgroups::textLines(procPidCgroup)) {
         // "hierarchy-id:controller-list:path"; the path may itself contain ':'.
         auto first = line.find(':');
         auto second = first == std::string::npos ? first : line.find(':', first + 1);
