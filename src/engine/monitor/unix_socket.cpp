@@ -6,6 +6,7 @@
 #include <sys/un.h>
 
 #include "common/error.hpp"
+#include "common/fd_passing.hpp"
 
 namespace berth::monitor {
 namespace {
@@ -57,26 +58,10 @@ UniqueFd connectUnix(const std::string& path) {
 
 UniqueFd receiveFd(int sock) {
     char data[256];
-    iovec iov{data, sizeof data};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t n;
-    do {
-        n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) throw SysError("recvmsg on console socket");
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-            int fd;
-            memcpy(&fd, CMSG_DATA(c), sizeof fd);
-            return UniqueFd(fd);
-        }
-    }
-    throw Error("console socket: message carried no file descriptor", EBADMSG);
+    ReceivedFd got = receiveFdOver(sock, data, sizeof data);
+    if (got.bytes < 0) throw SysError("recvmsg on console socket");
+    if (!got.fd) throw Error("console socket: message carried no file descriptor", EBADMSG);
+    return std::move(got.fd);
 }
 
 }  // namespace berth::monitor

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "common/error.hpp"
+#include "common/fd_passing.hpp"
 #include "common/safe_path.hpp"
 
 namespace berth::runtime {
@@ -41,44 +42,15 @@ UniqueFd connectConsoleSocket(const std::string& path) {
 }
 
 void sendFd(int socketFd, int fd, const std::string& name) {
-    msghdr msg{};
-    iovec iov{const_cast<char*>(name.data()), name.size()};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
-    ssize_t r;
-    do {
-        r = ::sendmsg(socketFd, &msg, MSG_NOSIGNAL);
-    } while (r < 0 && errno == EINTR);
-    if (r < 0) throw SysError("--console-socket: send the pty master");
+    if (!sendFdOver(socketFd, fd, name)) throw SysError("--console-socket: send the pty master");
 }
 
 UniqueFd recvFd(int socketFd) {
     char name[256];
-    iovec iov{name, sizeof name};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t r;
-    do {
-        r = ::recvmsg(socketFd, &msg, MSG_CMSG_CLOEXEC);
-    } while (r < 0 && errno == EINTR);
-    if (r < 0) throw SysError("receive the pty master");
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    if (!c || c->cmsg_type != SCM_RIGHTS) throw Error("receive the pty master: no fd in message");
-    int fd;
-    std::memcpy(&fd, CMSG_DATA(c), sizeof(int));
-    return UniqueFd(fd);
+    ReceivedFd got = receiveFdOver(socketFd, name, sizeof name);
+    if (got.bytes < 0) throw SysError("receive the pty master");
+    if (!got.fd) throw Error("receive the pty master: no fd in message");
+    return std::move(got.fd);
 }
 
 UniqueFd setupConsole(const std::string& rootfs, int socketFd, const oci::Process& process,
