@@ -7,14 +7,27 @@
 
 namespace berth {
 
-bool sendFdOver(int sock, int fd, std::string_view payload) {
-    iovec iov{const_cast<char*>(payload.data()), payload.size()};
+namespace {
+
+// Room for one descriptor's ancillary data, aligned as the kernel requires.
+struct OneFdMessage {
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
     msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
+    OneFdMessage(const OneFdMessage&) = delete;  // msg points into control
+    explicit OneFdMessage(iovec* iov) {
+        msg.msg_iov = iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+    }
+};
+
+}  // namespace
+
+bool sendFdOver(int sock, int fd, std::string_view payload) {
+    iovec iov{const_cast<char*>(payload.data()), payload.size()};
+    OneFdMessage m(&iov);
+    msghdr& msg = m.msg;
     cmsghdr* c = CMSG_FIRSTHDR(&msg);
     c->cmsg_level = SOL_SOCKET;
     c->cmsg_type = SCM_RIGHTS;
@@ -29,12 +42,8 @@ bool sendFdOver(int sock, int fd, std::string_view payload) {
 
 ReceivedFd receiveFdOver(int sock, char* buf, size_t len) {
     iovec iov{buf, len};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
+    OneFdMessage m(&iov);
+    msghdr& msg = m.msg;
     ReceivedFd out{UniqueFd(), 0};
     do {
         out.bytes = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
