@@ -1,34 +1,12 @@
 #include "engine/lifecycle/runtime_delete.hpp"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
-#include <vector>
-
-extern char** environ;
+#include "common/spawn.hpp"
 
 namespace berth::engine {
 
 bool runtimeDeleteForce(const std::string& runtime, const std::string& root, const std::string& id) {
-    std::vector<std::string> argv = {runtime, "--root", root, "delete", "--force", id};
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) return false;
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return false;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    pid_t pid = spawnDetachedStdio({runtime, "--root", root, "delete", "--force", id});
+    return pid > 0 && waitSucceeded(pid);
 }
 
 }  // namespace berth::engine

@@ -27,23 +27,6 @@ using berth::test::splitLines;
 
 namespace {
 
-// `berth --root R args...` in the background, stdio on /dev/null.
-pid_t spawnBerth(const BerthEnv& env, std::vector<std::string> args) {
-    args.insert(args.begin(), {binPath("berth"), "--root", env.root()});
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    EXPECT_EQ(rc, 0);
-    return pid;
-}
 
 void killAndReap(pid_t pid) {
     ::kill(pid, SIGKILL);
@@ -87,7 +70,7 @@ class CrashSafety : public ::testing::Test {
 
 TEST_F(CrashSafety, SigkillOfCliDuringRunDetachedLeavesAManageableContainer) {
     BerthEnv env;
-    pid_t cli = spawnBerth(env, {"run", "-d", "--name", "survivor", "busybox", "sleep", "1000"});
+    pid_t cli = env.spawn({"run", "-d", "--name", "survivor", "busybox", "sleep", "1000"});
     // Kill the CLI as soon as its container's berth-monitor exists (the CLI still waits for it).
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     std::string id;
@@ -184,7 +167,7 @@ TEST_F(CrashSafety, RandomKillsThenSystemCheckClearsEveryLeak) {
         case 2: args = {"rm", "-f", target}; break;
         default: args = {"run", "-d", "busybox", "sleep", "1000"}; break;
         }
-        pid_t pid = spawnBerth(env, args);
+        pid_t pid = env.spawn(args);
         std::this_thread::sleep_for(std::chrono::microseconds(rng() % (kMaxDelayMs * 1000)));
         killAndReap(pid);
         // Now and then a monitor dies too (its container then leaks a cgroup and runtime state

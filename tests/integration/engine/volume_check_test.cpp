@@ -77,23 +77,6 @@ TEST(VolumeCheck, FindsAndRepairsVolumeLeftovers) {
               "ok");
 }
 
-// `berth --root R args...` in the background, stdio on /dev/null.
-pid_t spawnBerth(const BerthEnv& env, std::vector<std::string> args) {
-    args.insert(args.begin(), {binPath("berth"), "--root", env.root()});
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    EXPECT_EQ(rc, 0);
-    return pid;
-}
 
 TEST(VolumeCheck, CopyUpKilledAtRandomThenCheckedLeavesNoHalfVolume) {
     BERTH_REQUIRE_ROOT();
@@ -103,7 +86,7 @@ TEST(VolumeCheck, CopyUpKilledAtRandomThenCheckedLeavesNoHalfVolume) {
     int killedWhilePending = 0;
     for (int i = 0; i < 20; ++i) {
         std::string vol = "cv" + std::to_string(i);
-        pid_t pid = spawnBerth(env, {"create", "-v", vol + ":/bin", "busybox", "true"});
+        pid_t pid = env.spawn({"create", "-v", vol + ":/bin", "busybox", "true"});
         // Kill when the copy-up is under way (its marker appeared) or at a random moment.
         auto start = std::chrono::steady_clock::now();
         auto limit = std::chrono::milliseconds(std::uniform_int_distribution<int>(5, 400)(rng));

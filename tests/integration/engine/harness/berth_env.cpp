@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/spawn.hpp"
+
 #include <fstream>
 #include <sstream>
 
@@ -24,6 +26,13 @@ CommandResult BerthEnv::run(std::vector<std::string> args, const std::string& in
                             int timeoutSeconds) const {
     args.insert(args.begin(), {binPath("berth"), "--root", root_});
     return runCommand(args, input, timeoutSeconds);
+}
+
+pid_t BerthEnv::spawn(std::vector<std::string> args) const {
+    args.insert(args.begin(), {binPath("berth"), "--root", root_});
+    pid_t pid = spawnDetachedStdio(args);
+    EXPECT_GT(pid, 0) << "spawn berth " << args.at(3);
+    return pid;
 }
 
 std::string BerthEnv::ok(std::vector<std::string> args, const std::string& input) const {

@@ -3,6 +3,8 @@
 // peer has too, same ID). Removes every container it made on destruction.
 #pragma once
 
+#include <sys/types.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +28,9 @@ class BerthEnv {
     // Runs, expects exit status 0 (a test failure otherwise); returns stdout without the final
     // newline.
     std::string ok(std::vector<std::string> args, const std::string& input = "") const;
+    // `berth --root <root> args...` in the background, stdio on /dev/null; its pid (the caller
+    // reaps it).
+    pid_t spawn(std::vector<std::string> args) const;
     // `inspect ID` parsed; the one object.
     nlohmann::json inspect(const std::string& idOrName) const;
 
