@@ -43,8 +43,9 @@ std::string rfc3339Now() {
     tm t;
     gmtime_r(&ts.tv_sec, &t);
     char buf[64];
-    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &t);
-    snprintf(buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
+    // Formatted by hand: strftime calls tzset(), which reads /etc/localtime (UTC needs none).
+    snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", t.tm_year + 1900,
+             t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, ts.tv_nsec);
     return buf;
 }
 

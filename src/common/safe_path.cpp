@@ -108,7 +108,21 @@ static UniqueFd mkdirAllInRootDepth(int rootfd, const std::string& path, unsigne
 }
 
 UniqueFd mkdirAllInRoot(int rootfd, const std::string& path, unsigned mode) {
-    return mkdirAllInRootDepth(rootfd, path, mode, 0);
+    // Most targets exist already (or only their last component is missing): one lookup of
+    // the whole path, or of its parent, instead of one per component. Anything else (a
+    // missing ancestor, a symlink to follow, an error to report) takes the component walk.
+    std::string clean = cleanPath("/" + path);
+    if (UniqueFd whole = tryOpenInRoot(rootfd, clean, O_PATH | O_DIRECTORY)) return whole;
+    size_t slash = clean.rfind('/');
+    if (errno != ENOENT || slash == 0 || slash == std::string::npos)
+        return mkdirAllInRootDepth(rootfd, clean, mode, 0);
+    UniqueFd parent = tryOpenInRoot(rootfd, clean.substr(0, slash), O_PATH | O_DIRECTORY);
+    if (!parent) return mkdirAllInRootDepth(rootfd, clean, mode, 0);
+    if (::mkdirat(parent.get(), clean.c_str() + slash + 1, mode) < 0 && errno != EEXIST)
+        throw SysError("mkdir " + clean + " in root");
+    if (UniqueFd made = tryOpenInRoot(rootfd, clean, O_PATH | O_DIRECTORY)) return made;
+    // EEXIST of a dangling symlink (or a file): the walk follows or reports it.
+    return mkdirAllInRootDepth(rootfd, clean, mode, 0);
 }
 
 std::string fdPath(int fd) {

@@ -42,6 +42,14 @@ std::vector<std::string> makeCgroupDirs(CgroupFs& fs, const std::string& mountPo
     if (dir == mountPoint) return created;
     if (!startsWith(dir, mountPoint + "/"))
         throw Error("cgroup dir " + dir + " is not below its hierarchy " + mountPoint);
+    // Usually only the container's own dir is missing (its parent, e.g. /berth, exists): one
+    // mkdir per hierarchy; the walk from the mount point only when a parent is missing.
+    try {
+        if (fs.mkdir(dir)) created.push_back(dir);
+        return created;
+    } catch (const Error& e) {
+        if (e.errnum() != ENOENT) throw;
+    }
     std::string path = mountPoint;
     try {
         for (auto& part : split(dir.substr(mountPoint.size() + 1), '/')) {

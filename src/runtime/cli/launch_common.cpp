@@ -58,11 +58,13 @@ CreateResult launchFromBundle(Context& ctx, const ParsedArgs& args, const std::s
     // Everything that can be checked without touching the host is checked before the state
     // dir exists: bad input leaves nothing behind.
     std::string configPath = opts.bundle + "/config.json";
-    oci::Spec spec = withContext(configPath, [&] { return oci::parseSpec(readFile(configPath)); });
+    std::string configText = readFile(configPath);
+    oci::Spec spec = withContext(configPath, [&] { return oci::parseSpec(configText); });
     std::string rootfs = oci::resolveRootfs(spec, opts.bundle);
     LaunchPlan plan = withContext(configPath, [&] {
         return planLaunch(std::move(spec), rootfs, std::move(opts));
     });
+    plan.configText = std::move(configText);
 
     StateStore store(ctx.global.root);
     ContainerLock lock = store.createAndLock(id);

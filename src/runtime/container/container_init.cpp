@@ -106,7 +106,7 @@ void stageOne(const LaunchPlan& plan, int sync) {
 void runInit(const LaunchPlan& plan, const InitFds& fds) {
     const oci::Process& proc = *plan.spec.process;
     if (plan.twoStage) stageOne(plan, fds.sync);
-    std::string hookState = expect(fds.sync, SyncMsg::Go);
+    std::string hookState = fds.awaitGo ? expect(fds.sync, SyncMsg::Go) : std::string();
     for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) ::signal(sig, exitOnSignal);
     if (plan.newUser && !plan.twoStage) becomeNamespaceRoot(plan);
     if (plan.newCgroup && ::unshare(CLONE_NEWCGROUP) < 0) throw SysError("unshare cgroup namespace");
@@ -129,7 +129,7 @@ void runInit(const LaunchPlan& plan, const InitFds& fds) {
     ctx.inNewUserNamespace = plan.newUser ||
                              (plan.spec.linux && plan.spec.linux->hasNamespace(oci::NamespaceType::User));
     ctx.bundlePath = plan.options.bundle;
-    ctx.cgroupV1Dirs = fds.cgroupV1Dirs;
+    ctx.cgroupV1 = fds.cgroupV1;
     prepareRootfs(plan.spec, ctx);
 
     UniqueFd slave;
@@ -146,7 +146,7 @@ void runInit(const LaunchPlan& plan, const InitFds& fds) {
     }
     // createContainer: in the container's namespaces, before pivot_root (runtime.md step 7).
     runHooks(plan.spec.hooks, HookStage::CreateContainer, hookState);
-    enterRootfs(plan.spec, ctx);
+    rootfs::OldRootDetach oldRoot = enterRootfs(plan.spec, ctx);
     if (slave) {
         attachConsole(slave.get());
         slave.reset();
@@ -155,17 +155,25 @@ void runInit(const LaunchPlan& plan, const InitFds& fds) {
     // checked to be inside the container root.
     closeLeakedFds({fds.sync, fds.fifo}, plan.options.preserveFds);
     enterCwd(plan);
+    // The old root is gone before a seccomp filter (TSYNC would reach the helper thread) or a
+    // credential change (setresuid/capset would not), and before anything runs in the container.
+    oldRoot.finish();
     // seccomp (runc's order): with no_new_privs as close to execve as possible; without it
     // while CAP_SYS_ADMIN is still held, i.e. before the capabilities are dropped. A notify
     // filter is loaded before Ready so the runtime can still pass its listener on.
     const CompiledSeccomp* filter = plan.seccomp ? &*plan.seccomp : nullptr;
     bool loadLate = filter && plan.noNewPrivileges && !filter->notify;
+    // `run`: the runtime waits for the exec and still hears of any failure from here on, so
+    // Ready goes now and its Start comes back while the filter is compiled and the
+    // capabilities are dropped (a notify filter's listener must reach the runtime first).
+    bool earlyReady = plan.options.foreground && !(filter && filter->notify);
+    if (earlyReady) syncSend(fds.sync, SyncMsg::Ready);
     if (filter && !plan.noNewPrivileges) loadFilter(*filter, fds.sync);
     applyUserAndCapabilities(plan);
     if (filter && plan.noNewPrivileges && filter->notify) loadFilter(*filter, fds.sync);
     std::string exe = findExecutable(plan);
 
-    syncSend(fds.sync, SyncMsg::Ready);
+    if (!earlyReady) syncSend(fds.sync, SyncMsg::Ready);
     if (plan.options.foreground) {
         expect(fds.sync, SyncMsg::Start);
     } else {

@@ -4,10 +4,12 @@
 // failure to the runtime over the sync socket and exits; it never returns.
 #pragma once
 
-#include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "runtime/container/launch_plan.hpp"
+#include "runtime/linux/rootfs/mountinfo.hpp"
 
 namespace berth::runtime {
 
@@ -15,7 +17,10 @@ struct InitFds {
     int sync = -1;     // child end of the SyncPair
     int fifo = -1;     // exec.fifo opened for reading (create); -1 with foreground
     int console = -1;  // connected --console-socket (process.terminal); -1 otherwise
-    std::map<std::string, std::string> cgroupV1Dirs;  // RootfsContext::cgroupV1Dirs
+    std::optional<std::vector<rootfs::CgroupHierarchy>> cgroupV1;  // RootfsContext::cgroupV1
+    // Wait for Go before the rootfs: the runtime writes id mappings or joins the cgroup first,
+    // or createContainer/startContainer hooks need the state (with the init's host pid).
+    bool awaitGo = true;
 };
 
 [[noreturn]] void containerInit(const LaunchPlan& plan, const InitFds& fds);

@@ -16,6 +16,7 @@
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "common/log.hpp"
+#include "common/strings.hpp"
 #include "runtime/container/console.hpp"
 #include "runtime/container/container_init.hpp"
 #include "runtime/container/namespaces.hpp"
@@ -60,12 +61,20 @@ bool unifiedOnlyHost() {
 
 bool hasLaterHooks(const oci::Hooks& h) { return !h.poststart.empty() || !h.poststop.empty(); }
 
-// hierarchy mount point → the container's dir in it (v1 hierarchies only; see CgroupManager::toJson).
-std::map<std::string, std::string> cgroupV1DirsOf(const cgroups::CgroupManager& m) {
-    std::map<std::string, std::string> out;
+// The v1 hierarchies with the container's dir in each (see CgroupManager::toJson), in the
+// host's mount order; unset on a pure v2 host (the init then mounts cgroup2).
+std::optional<std::vector<rootfs::CgroupHierarchy>> cgroupV1Of(const cgroups::CgroupManager& m) {
     auto j = m.toJson();
-    if (j.value("version", 0) != 1 || !j.contains("hierarchies")) return out;
-    for (auto& h : j["hierarchies"]) out[h.value("mountPoint", "")] = h.value("dir", "");
+    if (j.value("version", 0) != 1 || !j.contains("hierarchies")) return std::nullopt;
+    std::vector<rootfs::CgroupHierarchy> out;
+    for (auto& h : j["hierarchies"]) {
+        rootfs::CgroupHierarchy c;
+        c.hostMountPoint = h.value("mountPoint", "");
+        c.controllers = h.value("controllers", std::vector<std::string>{});
+        c.subsystems = join(c.controllers, ",");
+        c.processDir = h.value("dir", "");
+        out.push_back(std::move(c));
+    }
     return out;
 }
 
@@ -119,7 +128,12 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
         logDebug("create " + opts.id + ": cgroup set up");
     }
     InitFds initFds{sync.child.get(), fifo.get(), console.get(), {}};
-    if (cgroup.manager) initFds.cgroupV1Dirs = cgroupV1DirsOf(*cgroup.manager);
+    // Nothing for the runtime to do between clone and the rootfs (the common case): the init
+    // starts at once instead of sleeping until a Go comes back from us.
+    const oci::Hooks& hooks = plan.spec.hooks;
+    initFds.awaitGo = plan.newUser || plan.twoStage || (plan.cgroup && !overlapJoin) ||
+                      !hooks.createContainer.empty() || !hooks.startContainer.empty();
+    if (cgroup.manager) initFds.cgroupV1 = cgroupV1Of(*cgroup.manager);
     UniqueFd into;
     if (cgroup.manager && !plan.twoStage) into = cgroup.manager->cloneIntoFd();
     unsigned long long flags = plan.twoStage ? 0 : (unsigned long long)plan.newFlags;
@@ -162,7 +176,6 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
         writeIdMappings(child, plan.spec.linux->uidMappings, plan.spec.linux->gidMappings);
     }
     state.pid = init;
-    state.pidStartTime = processStartTime(init);
     auto joinCgroup = [&] {
         withContext("cgroup", [&] { cgroup.manager->addProcess(init, clonedInto); });
         cgroups::saveContainerCgroup(store.dir(opts.id), *cgroup.manager);
@@ -170,7 +183,10 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
     };
     if (cgroup.manager && !overlapJoin) joinCgroup();
     std::string creating = hookState(state, "creating").dump();
-    syncSend(fd, SyncMsg::Go, creating);
+    if (initFds.awaitGo) syncSend(fd, SyncMsg::Go, creating);
+    // Read while the init works (it cannot be reaped before we wait for it): the start time
+    // pins the pid against reuse in state.json.
+    state.pidStartTime = processStartTime(init);
     if (overlapJoin) joinCgroup();
     for (;;) {
         SyncMessage m = recvFromInit(fd);
@@ -198,7 +214,8 @@ CreateResult createContainer(const StateStore& store, LaunchPlan& plan) {
     }
     if (hasLaterHooks(plan.spec.hooks)) saveLaterHooks(store.dir(opts.id), plan.spec.hooks);
     // exec reads the config from here, not from a bundle that may have changed since.
-    writeFile(store.dir(opts.id) + "/config.json", plan.spec.raw.dump());
+    writeFile(store.dir(opts.id) + "/config.json",
+              plan.configText.empty() ? plan.spec.raw.dump() : plan.configText);
     store.save(state);
     if (!opts.pidFile.empty()) writeFileReplace(opts.pidFile, std::to_string(init), 0644);
     guard.dismiss();

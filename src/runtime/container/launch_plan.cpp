@@ -78,6 +78,7 @@ LaunchPlan planLaunch(oci::Spec spec, std::string rootfs, LaunchOptions options)
         pr.name = r.type;
         p.rlimits.push_back(pr);
     }
+    p.lastCap = lastCap();
     if (proc.capabilities) {
         auto& c = *proc.capabilities;
         p.caps.bounding = capMask(c.bounding, "bounding");

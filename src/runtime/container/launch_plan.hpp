@@ -53,6 +53,8 @@ struct NamespaceJoin {
 
 struct LaunchPlan {
     oci::Spec spec;
+    std::string configText;  // config.json as read (saved as is, not serialised again); may be ""
+
     std::string rootfs;  // absolute, checked
     LaunchOptions options;
 
@@ -75,6 +77,7 @@ struct LaunchPlan {
     mode_t umask = 022;
     std::vector<PreparedRlimit> rlimits;
     CapabilityMasks caps;
+    int lastCap = 40;  // /proc/sys/kernel/cap_last_cap: the bounding set is dropped up to it
     bool noNewPrivileges = false;
     std::optional<int> oomScoreAdj;
     bool terminal = false;

@@ -75,9 +75,9 @@ void capset(uint64_t eff, uint64_t perm, uint64_t inh) {
 
 void applyUserAndCapabilities(const LaunchPlan& plan) {
     const auto& c = plan.caps;
-    int last = 63;
-    while (last > 0 && ::prctl(PR_CAPBSET_READ, last, 0, 0, 0) < 0) --last;
-    for (int cap = 0; cap <= last; ++cap)
+    // The kernel's last capability was read once by the runtime (planLaunch), not probed here
+    // with a PR_CAPBSET_READ per number above it.
+    for (int cap = 0; cap <= plan.lastCap; ++cap)
         if (!(c.bounding & (uint64_t(1) << cap)))
             if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
                 throw SysError("process.capabilities.bounding: drop " + oci::capabilityName(cap));

@@ -1,13 +1,13 @@
 #include "runtime/features/features_document.hpp"
 
 #include <seccomp.h>
-#include <sys/capability.h>
 
 #include <algorithm>
 #include <cctype>
 #include <string>
 #include <vector>
 
+#include "oci/capabilities.hpp"
 #include "oci/seccomp_config.hpp"
 #include "runtime/seccomp/seccomp_filter.hpp"
 
@@ -36,18 +36,9 @@ const char* const kMountOptions[] = {"acl",          "async",       "atime",    
                                      "strictatime",  "suid",        "sync",           "unbindable"};
 
 json capabilityNames() {
-    json out = json::array();
-    // Every capability libcap knows by name (CAP_CHOWN .. CAP_CHECKPOINT_RESTORE).
-    for (int cap = 0; cap <= CAP_LAST_CAP; ++cap) {
-        char* name = cap_to_name(static_cast<cap_value_t>(cap));
-        if (!name) continue;
-        std::string upper = name;
-        cap_free(name);
-        if (upper.empty() || std::isdigit(static_cast<unsigned char>(upper[0]))) continue;
-        for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-        out.push_back(upper);
-    }
-    return out;
+    // Every capability the config parser knows (CAP_CHOWN .. CAP_CHECKPOINT_RESTORE): our own
+    // table, so the runtime needs no libcap (its constructor probed the kernel at every start).
+    return oci::allCapabilityNames();
 }
 
 json seccompArchs() {

@@ -4,10 +4,13 @@
 // builders are plain code, PlanExecutor performs them).
 #pragma once
 
-#include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "oci/runtime_spec.hpp"
+#include "runtime/linux/rootfs/mountinfo.hpp"
+#include "runtime/linux/rootfs/old_root_detach.hpp"
 
 namespace berth::runtime {
 
@@ -17,10 +20,11 @@ struct RootfsContext {
     bool inNewUserNamespace = false;  // devices must be bind-mounted: mknod is not allowed
     std::string bundlePath;   // relative bind-mount sources are resolved against it ("" → cwd)
     std::string consolePath;  // process.terminal: pty slave bound onto /dev/console ("" → none)
-    // The container's own cgroup v1 dirs (hierarchy mount point → dir), for a `cgroup` mount
-    // without a cgroup namespace: the init may not be in them yet when it mounts (the launcher
-    // joins it while the rootfs is built), so /proc/self/cgroup cannot tell.
-    std::map<std::string, std::string> cgroupV1Dirs;
+    // The host's cgroup v1 hierarchies with the container's own dir in each (processDir), as
+    // the launcher made them, for a `cgroup` mount: the init may not be in them yet when it
+    // mounts (the launcher joins it while the rootfs is built), so /proc/self/cgroup cannot
+    // tell, and the init need not read mountinfo again. Unset: the init probes the host.
+    std::optional<std::vector<rootfs::CgroupHierarchy>> cgroupV1;
 };
 
 // Runs in the child, already inside its new mount namespace (and user namespace if any),
@@ -39,6 +43,8 @@ struct RootfsContext {
 // Without a new mount namespace in linux.namespaces nothing is mounted (it would change the
 // host's mount table): prepareRootfs only validates and enterRootfs only chroots.
 void prepareRootfs(const oci::Spec& spec, const RootfsContext& ctx);
-void enterRootfs(const oci::Spec& spec, const RootfsContext& ctx);
+// enterRootfs returns the old root's pending detach (pivot.hpp): finish() it before the
+// process changes credentials; dropping it waits for it.
+rootfs::OldRootDetach enterRootfs(const oci::Spec& spec, const RootfsContext& ctx);
 
 }  // namespace berth::runtime

@@ -178,7 +178,9 @@ TEST(RootfsOptions, CgroupMountOnThisHost) {
         for (auto& h : hierarchies) {
             std::string got = res.get("h:" + h);
             EXPECT_EQ(got.substr(0, 7), "cgroup ") << h << ": " << got;
-            EXPECT_TRUE(hasOption(optionsOf(got), "ro")) << h << ": " << got;
+            // Read-only, nosuid, nodev, noexec like the tmpfs (one recursive mount_setattr).
+            for (auto o : {"ro", "nosuid", "nodev", "noexec"})
+                EXPECT_TRUE(hasOption(optionsOf(got), o)) << h << ": " << got;
             for (auto& c : split(h, ','))
                 if (c != h) {
                     EXPECT_EQ(res.get("link:" + c), "l " + h);

@@ -187,6 +187,20 @@ TEST(RootfsRuntime, ContainerSeesMountsDevicesMasksAndSysctls) {
     auto m = mountsFrom(r.out);
     ASSERT_TRUE(m.count("/")) << r.out;
     EXPECT_TRUE(hasOpt(m["/"], "ro")) << m["/"];
+    // The host's mounts left with the old root (detached before the process ran): one "/"
+    // and nothing but the container's own mounts.
+    int roots = 0;
+    for (auto& line : split(r.out, '\n')) {
+        if (!startsWith(line, "mnt=")) continue;
+        auto f = split(line.substr(4), ' ');
+        if (f.size() < 5) continue;
+        const std::string& at = f[4];
+        if (at == "/") ++roots;
+        bool ours = at == "/" || at == "/vol" || at == "/tmp" || startsWith(at, "/proc") ||
+                    startsWith(at, "/dev") || startsWith(at, "/sys");
+        EXPECT_TRUE(ours) << line;
+    }
+    EXPECT_EQ(roots, 1) << r.out;
     EXPECT_EQ(split(m["/proc"], ' ')[0], "proc");
     for (auto o : {"nosuid", "nodev", "noexec"}) EXPECT_TRUE(hasOpt(m["/proc"], o)) << m["/proc"];
     EXPECT_EQ(split(m["/dev"], ' ')[0], "tmpfs");

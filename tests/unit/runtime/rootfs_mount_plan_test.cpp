@@ -73,17 +73,31 @@ std::string errorOf(const oci::Mount& m, FakeProbe& probe, size_t index = 0) {
 TEST(RootfsPlan, RootfsBindDefaultsToRslave) {
     oci::Spec spec;
     Plan p = planRootfsBind(spec, ctx());
-    ASSERT_EQ(p.size(), 3u);
+    // rslave: nothing in the namespace is shared afterwards, so the rootfs's parent mount
+    // needs no look-up in mountinfo.
+    ASSERT_EQ(p.size(), 2u);
     EXPECT_EQ(p[0].kind, StepKind::Propagation);
     EXPECT_EQ(p[0].scope, Scope::Host);
     EXPECT_EQ(p[0].target, "/");
     EXPECT_EQ(p[0].flags, static_cast<unsigned long>(MS_SLAVE | MS_REC));
-    EXPECT_EQ(p[1].kind, StepKind::MakeParentMountPrivate);
+    EXPECT_EQ(p[1].kind, StepKind::Mount);
+    EXPECT_EQ(p[1].source, "/b/rootfs");
     EXPECT_EQ(p[1].target, "/b/rootfs");
-    EXPECT_EQ(p[2].kind, StepKind::Mount);
-    EXPECT_EQ(p[2].source, "/b/rootfs");
-    EXPECT_EQ(p[2].target, "/b/rootfs");
-    EXPECT_EQ(p[2].flags, static_cast<unsigned long>(MS_BIND | MS_REC));
+    EXPECT_EQ(p[1].flags, static_cast<unsigned long>(MS_BIND | MS_REC));
+}
+
+TEST(RootfsPlan, SharedRootfsPropagationMakesTheParentMountPrivate) {
+    oci::Spec spec;
+    spec.linux.emplace();
+    for (const char* prop : {"rshared", "shared", "slave", "private", "runbindable"}) {
+        spec.linux->rootfsPropagation = prop;
+        Plan p = planRootfsBind(spec, ctx());
+        ASSERT_EQ(p.size(), 3u) << prop;
+        EXPECT_EQ(p[1].kind, StepKind::MakeParentMountPrivate) << prop;
+        EXPECT_EQ(p[1].target, "/b/rootfs");
+    }
+    spec.linux->rootfsPropagation = "rprivate";
+    EXPECT_EQ(planRootfsBind(spec, ctx()).size(), 2u);
 }
 
 TEST(RootfsPlan, RootfsPropagationFromConfig) {
@@ -246,7 +260,7 @@ TEST(RootfsPlan, CgroupV1BindsTheContainersHierarchies) {
         4,
         mnt("/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"}),
         ctx(), probe);
-    ASSERT_GE(p.size(), 7u);
+    ASSERT_EQ(p.size(), 6u);
     EXPECT_EQ(p[0].fstype, "tmpfs");
     EXPECT_EQ(p[0].target, "/sys/fs/cgroup");
     EXPECT_EQ(p[0].flags & MS_RDONLY, 0u);  // filled first, made read-only at the end
@@ -254,18 +268,30 @@ TEST(RootfsPlan, CgroupV1BindsTheContainersHierarchies) {
     EXPECT_EQ(p[1].source, "/sys/fs/cgroup/cpu,cpuacct/c1");
     EXPECT_EQ(p[1].target, "/sys/fs/cgroup/cpu,cpuacct");
     EXPECT_EQ(p[1].flags, static_cast<unsigned long>(MS_BIND | MS_REC));
-    EXPECT_EQ(p[2].kind, StepKind::Remount);
-    EXPECT_TRUE(p[2].flags & MS_RDONLY);
-    EXPECT_EQ(p[3].kind, StepKind::Symlink);
-    EXPECT_EQ(p[3].target, "/sys/fs/cgroup/cpu");
-    EXPECT_EQ(p[3].linkTarget, "cpu,cpuacct");
-    EXPECT_EQ(p[4].target, "/sys/fs/cgroup/cpuacct");
-    EXPECT_EQ(p[5].source, "/sys/fs/cgroup/systemd/c1");
-    EXPECT_EQ(p[5].target, "/sys/fs/cgroup/systemd");
-    EXPECT_EQ(p.back().kind, StepKind::Remount);
+    EXPECT_EQ(p[2].kind, StepKind::Symlink);
+    EXPECT_EQ(p[2].target, "/sys/fs/cgroup/cpu");
+    EXPECT_EQ(p[2].linkTarget, "cpu,cpuacct");
+    EXPECT_EQ(p[3].target, "/sys/fs/cgroup/cpuacct");
+    EXPECT_EQ(p[4].source, "/sys/fs/cgroup/systemd/c1");
+    EXPECT_EQ(p[4].target, "/sys/fs/cgroup/systemd");
+    // No remount per hierarchy: one recursive mount_setattr makes the tmpfs and every bind on
+    // it read-only, nosuid, nodev, noexec.
+    EXPECT_EQ(p.back().kind, StepKind::SetAttr);
     EXPECT_EQ(p.back().target, "/sys/fs/cgroup");
-    EXPECT_TRUE(p.back().flags & MS_RDONLY);
+    EXPECT_TRUE(p.back().recursive);
+    EXPECT_EQ(p.back().attrSet, static_cast<uint64_t>(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+                                                      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC));
     for (auto& s : p) EXPECT_EQ(s.what, "mounts[4] /sys/fs/cgroup");
+}
+
+TEST(RootfsPlan, CgroupV1ReadWriteKeepsNosuidNodevNoexec) {
+    FakeProbe probe;
+    probe.v1 = {{"/sys/fs/cgroup/memory", "memory", "/sys/fs/cgroup/memory/c1", {"memory"}}};
+    Plan p = planMount(0, mnt("/sys/fs/cgroup", "cgroup", "cgroup", {"rw"}), ctx(), probe);
+    ASSERT_EQ(p.size(), 3u);
+    EXPECT_EQ(p[2].kind, StepKind::SetAttr);
+    EXPECT_EQ(p[2].attrSet, static_cast<uint64_t>(MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                                  MOUNT_ATTR_NOEXEC));
 }
 
 TEST(RootfsPlan, CgroupV1WithCgroupNamespaceMountsFresh) {

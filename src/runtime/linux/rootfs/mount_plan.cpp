@@ -1,6 +1,7 @@
 #include "runtime/linux/rootfs/mount_plan.hpp"
 
 #include <linux/magic.h>
+#include <linux/mount.h>
 #include <sys/mount.h>
 
 #include "common/error.hpp"
@@ -79,9 +80,10 @@ Step simpleStep(StepKind kind, const std::string& what, const std::string& targe
 // bind mount"). The remount keeps the source's locked flags or the kernel refuses it in a
 // user namespace.
 void addBindRemount(Plan& plan, const std::string& what, const std::string& target,
-                    const MountOptions& opts, unsigned long sourceFlags) {
+                    const MountOptions& opts, const std::string& source, HostProbe& probe) {
     unsigned long wanted = opts.bindRemountFlags();
-    if (wanted == 0) return;
+    if (wanted == 0) return;  // the source's flags are only asked for when there is a remount
+    unsigned long sourceFlags = probe.mountFlagsOf(source);
     plan.push_back(
         simpleStep(StepKind::Remount, what, target,
                    MS_BIND | MS_REMOUNT | wanted | lockedFlagsToKeep(sourceFlags, opts)));
@@ -152,14 +154,11 @@ void planCgroupMount(Plan& plan, const std::string& what, const std::string& des
             plan.push_back(mountStep(what, "cgroup", sub, "cgroup", opts.flags | base, h.subsystems,
                                      CreateTarget::Dir));
         } else {
-            auto own = ctx.cgroupV1Dirs.find(h.hostMountPoint);
-            std::string source = own != ctx.cgroupV1Dirs.end() ? own->second : h.processDir;
-            Step s = mountStep(what, source, sub, "", MS_BIND | MS_REC, "", CreateTarget::Dir);
+            Step s =
+                mountStep(what, h.processDir, sub, "", MS_BIND | MS_REC, "", CreateTarget::Dir);
             s.sourceIsHostPath = true;
             plan.push_back(s);
-            MountOptions bindOpts = opts;
-            bindOpts.flags |= base;
-            addBindRemount(plan, what, sub, bindOpts, probe.mountFlagsOf(source));
+            // Made nosuid/nodev/noexec (and read-only) with the whole tree below, at the end.
         }
         // "cpu" and "cpuacct" → "cpu,cpuacct", as on the host.
         for (auto& c : h.controllers) {
@@ -169,10 +168,13 @@ void planCgroupMount(Plan& plan, const std::string& what, const std::string& des
             plan.push_back(l);
         }
     }
-    if (opts.flags & MS_RDONLY)
-        plan.push_back(simpleStep(StepKind::Remount, what, dest,
-                                  MS_BIND | MS_REMOUNT | MS_RDONLY | base |
-                                      (opts.flags & ~(MS_BIND | MS_REC | MS_REMOUNT))));
+    // One mount_setattr over the tmpfs and every hierarchy on it, instead of a remount per
+    // bind and one of the tmpfs (runc's v1 order): the same flags, ~10 mounts fewer to walk.
+    Step attrs = simpleStep(StepKind::SetAttr, what, dest, 0);
+    attrs.attrSet = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+                    ((opts.flags & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0);
+    attrs.recursive = true;
+    plan.push_back(attrs);
     addAttrsAndPropagation(plan, what, dest, opts);
 }
 
@@ -187,9 +189,15 @@ Plan planRootfsBind(const oci::Spec& spec, const PlanContext& ctx) {
     Step prop = simpleStep(StepKind::Propagation, "linux.rootfsPropagation", "/", rootProp);
     prop.scope = Scope::Host;
     plan.push_back(prop);
-    Step parent = simpleStep(StepKind::MakeParentMountPrivate, "root.path", ctx.rootfsPath, 0);
-    parent.scope = Scope::Host;
-    plan.push_back(parent);
+    // After a recursive slave or private "/" no mount of the namespace is shared any more:
+    // no need to read mountinfo for the rootfs's parent.
+    bool noneShared = (rootProp & MS_REC) && (rootProp & (MS_SLAVE | MS_PRIVATE));
+    if (!noneShared) {
+        Step parent =
+            simpleStep(StepKind::MakeParentMountPrivate, "root.path", ctx.rootfsPath, 0);
+        parent.scope = Scope::Host;
+        plan.push_back(parent);
+    }
     Step bind = mountStep("root.path", ctx.rootfsPath, ctx.rootfsPath, "", MS_BIND | MS_REC, "",
                           CreateTarget::None);
     bind.scope = Scope::Host;
@@ -223,7 +231,7 @@ Plan planMount(size_t index, const oci::Mount& m, const PlanContext& ctx, HostPr
             s.sourceIsHostPath = true;
             if (idmapped) addIdmap(s, m, opts, ctx);
             plan.push_back(s);
-            addBindRemount(plan, what, dest, opts, probe.mountFlagsOf(source));
+            addBindRemount(plan, what, dest, opts, source, probe);
             addAttrsAndPropagation(plan, what, dest, opts);
             return plan;
         }

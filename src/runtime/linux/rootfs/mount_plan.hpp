@@ -16,7 +16,6 @@ struct PlanContext {
     std::string bundlePath;  // relative bind sources are relative to it ("" → process cwd)
     bool inNewUserNamespace = false;
     bool newCgroupNamespace = false;
-    std::map<std::string, std::string> cgroupV1Dirs;  // see RootfsContext
     std::string consolePath;  // pty slave to bind on /dev/console ("" → none)
     // linux.uidMappings/gidMappings: what "idmap" without mappings of its own uses.
     std::vector<oci::IdMapping> containerUidMappings;

@@ -58,7 +58,7 @@ MaskAction maskActionFor(mode_t fileType) {
     return S_ISDIR(fileType) ? MaskAction::ReadOnlyTmpfs : MaskAction::BindDevNull;
 }
 
-void maskPath(int rootFd, const std::string& path) {
+void maskPath(int rootFd, const std::string& path, UniqueFd& devNull) {
     withContext("linux.maskedPaths " + path, [&] {
         // O_NOFOLLOW: a masked path that is a symlink is covered itself, never its target.
         UniqueFd target = tryOpenInRoot(rootFd, path, O_PATH | O_NOFOLLOW);
@@ -72,7 +72,7 @@ void maskPath(int rootFd, const std::string& path) {
             UniqueFd tmpfs = emptyReadOnlyTmpfs();
             moveMountOnto(tmpfs.get(), target.get());
         } else {
-            UniqueFd devNull = openDevNull(rootFd);
+            if (!devNull) devNull = openDevNull(rootFd);
             UniqueFd tree = openTree(devNull.get(), OPEN_TREE_CLONE);
             moveMountOnto(tree.get(), target.get());
         }

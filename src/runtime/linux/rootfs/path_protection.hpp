@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "common/fd.hpp"
+
 namespace berth::runtime::rootfs {
 
 enum class MaskAction { ReadOnlyTmpfs, BindDevNull };
@@ -16,7 +18,9 @@ enum class MaskAction { ReadOnlyTmpfs, BindDevNull };
 MaskAction maskActionFor(mode_t fileType);
 
 // Masks `path` inside the root; a path that does not exist is skipped (it hides nothing).
-void maskPath(int rootFd, const std::string& path);
+// devNull: the container's checked /dev/null, opened on the first file to mask and kept for
+// the next ones (pass the same, initially empty, fd for every path of one root).
+void maskPath(int rootFd, const std::string& path, UniqueFd& devNull);
 
 // Makes `path` and every mount below it read-only (a recursive read-only bind of itself);
 // a missing path is skipped.

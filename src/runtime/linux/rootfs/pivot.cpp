@@ -10,7 +10,7 @@
 
 namespace berth::runtime::rootfs {
 
-void pivotRoot(int newRootFd) {
+OldRootDetach pivotRoot(int newRootFd) {
     UniqueFd oldRoot(::open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC));
     if (!oldRoot) throw SysError("open old root");
     if (::fchdir(newRootFd) < 0) throw SysError("chdir to rootfs");
@@ -19,8 +19,9 @@ void pivotRoot(int newRootFd) {
     if (::fchdir(oldRoot.get()) < 0) throw SysError("chdir to old root");
     if (::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0)
         throw SysError("make old root rslave");
-    if (::umount2(".", MNT_DETACH) < 0) throw SysError("detach old root");
+    OldRootDetach detach = OldRootDetach::start();
     if (::chdir("/") < 0) throw SysError("chdir /");
+    return detach;
 }
 
 void moveRoot(int newRootFd) {

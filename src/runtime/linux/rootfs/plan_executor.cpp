@@ -215,8 +215,8 @@ void PlanExecutor::mkdir(const Step& step) {
 
 void PlanExecutor::mknod(const Step& step) {
     auto [dir, name] = splitParent(step.target);
-    (void)mkdirAllInRoot(rootFd_, dir, 0755);
-    UniqueFd parent = openInRoot(rootFd_, dir, O_DIRECTORY | O_RDONLY);
+    // The directory as resolved inside the root (an O_PATH fd serves the *at calls below).
+    UniqueFd parent = mkdirAllInRoot(rootFd_, dir, 0755);
     struct stat st {};
     if (::fstatat(parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
         // Whatever the image put there (a file, a symlink to a host path) is replaced by the
@@ -236,8 +236,7 @@ void PlanExecutor::mknod(const Step& step) {
 
 void PlanExecutor::symlink(const Step& step) {
     auto [dir, name] = splitParent(step.target);
-    (void)mkdirAllInRoot(rootFd_, dir, 0755);
-    UniqueFd parent = openInRoot(rootFd_, dir, O_DIRECTORY | O_RDONLY);
+    UniqueFd parent = mkdirAllInRoot(rootFd_, dir, 0755);
     if (step.replace && ::unlinkat(parent.get(), name.c_str(), 0) < 0 && errno != ENOENT)
         throw SysError("remove old " + step.target);
     if (::symlinkat(step.linkTarget.c_str(), parent.get(), name.c_str()) < 0 && errno != EEXIST)

@@ -33,6 +33,20 @@ std::string canonicalRootfs(const RootfsContext& ctx) {
     return buf;
 }
 
+// The host probe, told the container's cgroup v1 hierarchies by the launcher when it knows them.
+class LaunchProbe : public rootfs::RealHostProbe {
+  public:
+    explicit LaunchProbe(const RootfsContext& ctx) : ctx_(ctx) {}
+    // v1 hierarchies exist: /sys/fs/cgroup is not a cgroup2 mount.
+    bool cgroup2Unified() override { return !ctx_.cgroupV1 && RealHostProbe::cgroup2Unified(); }
+    std::vector<rootfs::CgroupHierarchy> cgroupV1() override {
+        return ctx_.cgroupV1 ? *ctx_.cgroupV1 : RealHostProbe::cgroupV1();
+    }
+
+  private:
+    const RootfsContext& ctx_;
+};
+
 UniqueFd openRootfs(const std::string& path, int flags) {
     UniqueFd fd(::open(path.c_str(), flags | O_DIRECTORY | O_CLOEXEC));
     if (!fd) throw SysError("open root.path " + path);
@@ -49,12 +63,11 @@ void prepareRootfs(const oci::Spec& spec, const RootfsContext& ctx) {
     pc.inNewUserNamespace = ctx.inNewUserNamespace;
     pc.newCgroupNamespace = hasNewNamespace(spec, oci::NamespaceType::Cgroup);
     pc.consolePath = ctx.consolePath;
-    pc.cgroupV1Dirs = ctx.cgroupV1Dirs;
     if (spec.linux) {
         pc.containerUidMappings = spec.linux->uidMappings;
         pc.containerGidMappings = spec.linux->gidMappings;
     }
-    rootfs::RealHostProbe probe;
+    LaunchProbe probe(ctx);
     // Every plan is computed before the first mount: a bad mount or device is reported with
     // nothing changed.
     rootfs::Plan hostPlan = rootfs::planRootfsBind(spec, pc);
@@ -71,16 +84,18 @@ void prepareRootfs(const oci::Spec& spec, const RootfsContext& ctx) {
     exec.run(devices);
 }
 
-void enterRootfs(const oci::Spec& spec, const RootfsContext& ctx) {
-    UniqueFd newRoot = openRootfs(canonicalRootfs(ctx), O_RDONLY);
+rootfs::OldRootDetach enterRootfs(const oci::Spec& spec, const RootfsContext& ctx) {
+    // prepareRootfs resolved and checked the path; opening it needs no second realpath.
+    UniqueFd newRoot = openRootfs(ctx.rootfsPath, O_RDONLY);
     if (!hasNewNamespace(spec, oci::NamespaceType::Mount)) {
         rootfs::chrootInto(newRoot.get());
-        return;
+        return {};
     }
+    rootfs::OldRootDetach detach;
     if (ctx.noPivot)
         rootfs::moveRoot(newRoot.get());
     else
-        rootfs::pivotRoot(newRoot.get());
+        detach = rootfs::pivotRoot(newRoot.get());
     newRoot.reset();
 
     const oci::Linux empty;
@@ -95,12 +110,14 @@ void enterRootfs(const oci::Spec& spec, const RootfsContext& ctx) {
     // sysctl first: /proc/sys is usually among the read-only paths (runc's order).
     rootfs::applySysctls(root.get(), lx.sysctl);
     for (auto& p : lx.readonlyPaths) rootfs::readonlyPath(root.get(), p);
-    for (auto& p : lx.maskedPaths) rootfs::maskPath(root.get(), p);
+    UniqueFd devNull;
+    for (auto& p : lx.maskedPaths) rootfs::maskPath(root.get(), p, devNull);
     if (spec.root.readonly)
         withContext("root.readonly", [&] {
             // Only the root mount itself, as runc: mounts on top keep their own flags.
             rootfs::setMountAttr(root.get(), false, MOUNT_ATTR_RDONLY, 0);
         });
+    return detach;
 }
 
 }  // namespace berth::runtime
