@@ -225,7 +225,11 @@ struct PsFilter {
         };
         if (isTask) return false;
         if (!any("id", [&](const std::string& v) { return regexMatch(v, r.id); })) return false;
-        if (!any("name", [&](const std::string& v) { return regexMatch(v, "/" + r.name); })) return false;
+        // moby matches the name with and without its leading "/": ^x$ and ^/x$ both find x.
+        if (!any("name", [&](const std::string& v) {
+                return regexMatch(v, "/" + r.name) || regexMatch(v, r.name);
+            }))
+            return false;
         auto labels = labelsOf(r);
         for (auto& term : f.get("label"))
             if (!labelsMatch(labels, term)) return false;

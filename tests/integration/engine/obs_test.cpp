@@ -3,6 +3,7 @@
 // `info` and `version`; compared with the Docker peer where the output is deterministic.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 #include <thread>
 
@@ -252,6 +253,33 @@ TEST(ObsPs, HeadersAndFilterErrorsLikeDocker) {
             EXPECT_EQ(mineLines[0], theirLines[0]) << shown;
         }
         EXPECT_EQ(mine.err, asBerthText(theirs.err)) << shown;
+    }
+}
+
+// moby matches a name filter against "/name" and "name": ^x$ finds x, as ^/x$ does.
+TEST(ObsPs, NameFilterMatchesWithAndWithoutTheSlashLikeDocker) {
+    BERTH_REQUIRE_ROOT();
+    BERTH_REQUIRE_DOCKER_PEER(docker);
+    BerthEnv env;
+    std::vector<std::string> names{"obs-nf", "obs-nfy"};
+    for (auto& n : names) {
+        docker->run({"rm", "-f", n});
+        env.ok({"create", "--name", n, "busybox", "true"});
+        docker->run({"create", "--name", n, "busybox", "true"});
+    }
+    for (std::string pattern : {"^obs-nf$", "^/obs-nf$", "/obs-nf", "obs-nf", "nfy$", "^obs-nfy",
+                                "^/obs-nfy", "^nf", "obs-nf$|obs-nfy"}) {
+        std::vector<std::string> args{"ps", "-a", "--filter", "name=" + pattern, "--format",
+                                      "{{.Names}}"};
+        auto theirs = splitLines(docker->run(args).out);
+        auto mine = splitLines(env.ok(args));
+        std::sort(theirs.begin(), theirs.end());
+        std::sort(mine.begin(), mine.end());
+        EXPECT_EQ(mine, theirs) << pattern;
+    }
+    for (auto& n : names) {
+        env.ok({"rm", n});
+        docker->run({"rm", "-f", n});
     }
 }
 
