@@ -217,9 +217,12 @@ std::optional<ContainerRecord> ContainerStore::find(const std::string& key) cons
                 return;
             }
         }
+        // IDs are lowercase hex: anything else is no prefix of one (moby's truncindex agrees).
+        if (key.find_first_not_of("0123456789abcdef") != std::string::npos) return;
+        // A range of the primary key's index, not a scan of every row.
         Stmt s(*db_, "SELECT id, name, created_ns, phase, owner_pid, owner_start, record"
-                     " FROM containers WHERE phase!='creating' AND substr(id, 1, ?)=? LIMIT 2");
-        s.bind(1, static_cast<int64_t>(key.size())).bind(2, key);
+                     " FROM containers WHERE id>=? AND id<? AND phase!='creating' LIMIT 2");
+        s.bind(1, key).bind(2, db::prefixUpperBound(key));
         if (s.step()) {
             match = entryFrom(s).rec;
             if (s.step()) throw Error("Multiple IDs found with provided prefix: " + key);

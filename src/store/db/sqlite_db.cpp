@@ -31,6 +31,12 @@ std::vector<std::string> schemaNames(const std::string& schema) {
 
 }  // namespace
 
+std::string prefixUpperBound(std::string prefix) {
+    while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
+    if (!prefix.empty()) prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+    return prefix;
+}
+
 int sqliteErrno(int rc) {
     switch (rc & 0xff) {
         case SQLITE_CONSTRAINT:

@@ -121,4 +121,10 @@ class SqliteDb {
 // The errno an SQLite result code maps to (EEXIST for a constraint, EBUSY, EACCES, ENOSPC, EIO).
 int sqliteErrno(int rc);
 
+// The least string above every string that starts with prefix ("ab" → "ac"; trailing 0xff bytes
+// drop out), "" when there is none (empty or all 0xff). "col >= prefix AND col < bound" is then
+// a prefix search that the column's index (BINARY collation) answers in a range, where
+// substr(col, ...) = prefix or LIKE scan every row.
+std::string prefixUpperBound(std::string prefix);
+
 }  // namespace berth::db

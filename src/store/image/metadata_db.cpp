@@ -135,8 +135,10 @@ std::vector<ImageRecord> MetadataDb::images() const {
 }
 
 std::vector<Digest> MetadataDb::idsWithPrefix(const std::string& hexPrefix) const {
-    Stmt s(*conn_, "SELECT id FROM images WHERE substr(id, 8, ?) = ?");
-    s.bind(1, static_cast<int64_t>(hexPrefix.size())).bind(2, hexPrefix);
+    // A range of the primary key's index (ids are "sha256:<hex>"), not a scan of every row.
+    std::string low = "sha256:" + hexPrefix;
+    Stmt s(*conn_, "SELECT id FROM images WHERE id >= ? AND id < ?");
+    s.bind(1, low).bind(2, db::prefixUpperBound(low));
     std::vector<Digest> out;
     while (s.step()) out.push_back(Digest::parse(s.text(0)));
     return out;

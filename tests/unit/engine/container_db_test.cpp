@@ -84,6 +84,33 @@ TEST(ContainerDb, CreatingRowIsHiddenButHoldsTheName) {
     EXPECT_EQ(store.entry(a.id)->ownerPid, 0);
 }
 
+TEST(ContainerDb, IdPrefixLookupIsARangeWithDockersAmbiguityError) {
+    berth::test::TempDir dir;
+    ContainerStore store(dir.path());
+    std::string ab = "ab" + std::string(62, '1'), ac = "ac" + std::string(62, '2');
+    std::string hidden = "ad" + std::string(62, '3');
+    for (auto* id : {&ab, &ac}) {
+        auto r = makeRec(*id, "n" + id->substr(0, 2));
+        store.reserve(r);
+        store.save(r);
+    }
+    store.reserve(makeRec(hidden, "creating"));  // still creating: no prefix finds it
+    EXPECT_EQ(store.get("ab").id, ab);
+    EXPECT_EQ(store.get("ac2").id, ac);
+    EXPECT_EQ(store.get(ab).id, ab);
+    EXPECT_FALSE(store.find("ad"));
+    EXPECT_FALSE(store.find("ae"));
+    EXPECT_FALSE(store.find("AB"));   // IDs are lowercase
+    EXPECT_FALSE(store.find("ab-"));  // not hex: no prefix of an ID
+    EXPECT_EQ(store.get("nab").id, ab);  // a name still wins
+    try {
+        store.find("a");
+        FAIL() << "an ambiguous prefix found one";
+    } catch (const berth::Error& e) {
+        EXPECT_EQ(std::string(e.what()), "Multiple IDs found with provided prefix: a");
+    }
+}
+
 TEST(ContainerDb, RenameToTakenNameIsRefused) {
     berth::test::TempDir dir;
     ContainerStore store(dir.path());

@@ -261,3 +261,26 @@ TEST(SqliteDb, SchemaMadeInARolledBackTransactionIsMadeAgain) {
     EXPECT_TRUE(db.ensureSchema(kSchema));
     EXPECT_EQ(count(db), 0);
 }
+
+TEST(SqliteDb, PrefixUpperBoundMakesAnIndexedRange) {
+    EXPECT_EQ(berth::db::prefixUpperBound("ab"), "ac");
+    EXPECT_EQ(berth::db::prefixUpperBound("a9"), "a:");
+    EXPECT_EQ(berth::db::prefixUpperBound("af"), "ag");
+    EXPECT_EQ(berth::db::prefixUpperBound(std::string("a\xff\xff", 3)), "b");
+    EXPECT_EQ(berth::db::prefixUpperBound(std::string("\xff", 1)), "");
+    EXPECT_EQ(berth::db::prefixUpperBound(""), "");
+    test::TempDir tmp;
+    SqliteDb db(tmp / "berth.db");
+    db.exec("CREATE TABLE t(id TEXT PRIMARY KEY)");
+    for (const char* id : {"a0", "ab1", "ab2", "abf", "ac", "b"})
+        Stmt(db, "INSERT INTO t VALUES(?)").bind(1, std::string(id)).step();
+    Stmt s(db, "SELECT id FROM t WHERE id >= ? AND id < ? ORDER BY id");
+    s.bind(1, std::string("ab")).bind(2, berth::db::prefixUpperBound("ab"));
+    std::vector<std::string> got;
+    while (s.step()) got.push_back(s.text(0));
+    EXPECT_EQ(got, (std::vector<std::string>{"ab1", "ab2", "abf"}));
+    // SQLite answers it from the primary key's index (a SEARCH, not a SCAN of the table).
+    Stmt plan(db, "EXPLAIN QUERY PLAN SELECT id FROM t WHERE id >= ? AND id < ?");
+    ASSERT_TRUE(plan.step());
+    EXPECT_NE(plan.text(3).find("SEARCH"), std::string::npos) << plan.text(3);
+}
