@@ -106,8 +106,8 @@ int runEvents(Invocation& inv) {
         next.sinceNano = 0;  // a follower prints what arrives, as dockerd's subscription does
         next.filter = {};    // filtered here, so rows filtered out still move the cursor
         auto batch = journal.query(next);
-        // In time order within what arrived together: a start recorded (with the time before
-        // its spawn) just after the monitor's die was imported still comes first.
+        // In time order within what arrived together (a monitor's lines, imported at a poll,
+        // carry the monitor's times).
         std::stable_sort(batch.begin(), batch.end(),
                          [](const ev::Event& a, const ev::Event& b) { return a.timeNano < b.timeNano; });
         for (const auto& e : batch) {

@@ -11,7 +11,9 @@
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "common/mount_tree.hpp"
 #include "common/strings.hpp"
+#include "engine/monitor/volume_holds.hpp"
 #include "engine/volumes/copy_up.hpp"
 #include "engine/volumes/volume_store.hpp"
 
@@ -103,13 +105,24 @@ std::vector<VolumeLeftover> findVolumeLeftovers(const VolumeStore& volumes) {
             }
             continue;
         }
-        bool readable = true;
+        bool readable = true, driverOptions = false;
         try {
             auto j = nlohmann::json::parse(readFile(opts));
             readable = j.is_object();
+            driverOptions = readable && j.value("Options", nlohmann::json()).is_object() &&
+                            !j["Options"].empty();
         } catch (const std::exception&) {
             readable = false;
         }
+        // Mounted while a user runs (volume_holds.hpp): one whose users' monitors were killed
+        // stays mounted with nobody holding it.
+        if (driverOptions && isMountRoot(data) && !monitor::volumeHeld(dir))
+            add("Unmounted volume " + name + " (no running container uses it: a berth-monitor was killed)",
+                "Would unmount volume " + name + " (no running container uses it: a berth-monitor was killed)",
+                [&volumes, dir] {
+                    auto l = volumes.lock();
+                    monitor::unmountVolumeIfUnheld(dir);
+                });
         if (!readable)
             add("Replaced the unreadable opts.json of volume " + name +
                     " (as a local volume without labels or options; its data is kept)",

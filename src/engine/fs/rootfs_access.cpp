@@ -6,7 +6,7 @@
 
 #include "common/error.hpp"
 #include "common/log.hpp"
-#include "engine/fs/container_root.hpp"
+#include "common/mount_tree.hpp"
 
 namespace berth::engine::fs {
 
@@ -32,7 +32,7 @@ RootfsAccess::RootfsAccess(Engine& engine, const ContainerRecord& rec, View view
         // The host has no mount of a running container's overlay (Engine::start detached it):
         // its own, from its mount namespace. A second overlay over the same upper and work dirs
         // is not an option while the container's lives.
-        root_ = cloneContainerRoot(st.pid);
+        root_ = cloneNamespaceRoot(st.pid);
         if (root_) return;
     }
     if (!isMountPoint(rootfs)) {

@@ -5,7 +5,7 @@
 // (lazily) when done, unless the container started meanwhile. A running container's view is
 // /proc/<pid>/root: lookups beneath it cross the container's own mounts (volumes, tmpfs), as
 // docker cp does. A running container's bare rootfs (export) is cloned from its own mount
-// namespace (container_root.hpp): the host does not mount it while it runs.
+// namespace (common/mount_tree.hpp): the host does not mount it while it runs.
 // Every lookup beneath rootFd() must go through safe_path (RESOLVE_IN_ROOT).
 #pragma once
 

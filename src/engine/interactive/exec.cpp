@@ -14,7 +14,7 @@
 #include "engine/engine.hpp"
 #include "engine/events/journal.hpp"
 #include "engine/events/time_arg.hpp"
-#include "engine/fs/container_root.hpp"
+#include "common/mount_tree.hpp"
 #include "engine/fs/rootfs_access.hpp"
 #include "engine/interactive/detach_keys.hpp"
 #include "engine/interactive/stdio_stream.hpp"
@@ -101,9 +101,9 @@ AttachOutcome Engine::exec(const std::string& idOrName, const ExecOptions& opts,
     std::string userSpec = opts.user.empty() ? rec.config.value("User", "") : opts.user;
     // The image's files without the container's mounts, as Docker's BaseFS: the host no longer
     // mounts a running container's overlay (Engine::start detaches it), so from the container's
-    // mount namespace unless it is still mounted here (restart policies keep it).
+    // mount namespace unless it is still mounted here.
     UniqueFd rootfs;
-    if (st.pid > 0 && !fs::isMountPoint(dir + "/rootfs")) rootfs = fs::cloneContainerRoot(st.pid);
+    if (st.pid > 0 && !fs::isMountPoint(dir + "/rootfs")) rootfs = cloneNamespaceRoot(st.pid);
     if (!rootfs) rootfs.reset(::open((dir + "/rootfs").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!opts.user.empty()) {
         if (!rootfs) throw SysError("open " + dir + "/rootfs");

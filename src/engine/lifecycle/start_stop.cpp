@@ -20,8 +20,10 @@
 #include "engine/events/time_arg.hpp"
 #include "engine/monitor/client.hpp"
 #include "engine/monitor/options.hpp"
+#include "engine/monitor/volume_holds.hpp"
 #include "engine/spec/health_log_options.hpp"
 #include "engine/resources/cgroup_access.hpp"
+#include "engine/volumes/container_volumes.hpp"
 #include "store/snapshot/overlay_snapshot.hpp"
 
 namespace berth::engine {
@@ -120,7 +122,6 @@ void Engine::start(const std::string& idOrName, bool noStart, AttachAtStart* att
     mkdirAll(m.runtimeRoot, 0700);
     rec.started = true;
     store_.save(rec);
-    bool restarts = m.restart.kind != monitor::RestartPolicy::Kind::No;
     UniqueFd monitorEnd;
     if (attach) {
         int pair[2];
@@ -136,29 +137,36 @@ void Engine::start(const std::string& idOrName, bool noStart, AttachAtStart* att
             m.ttyCols = attach->cols;
         }
     }
-    // "start" is stamped with the time before the spawn: a short-lived container's "die" (the
-    // monitor's clock, imported later) can precede the spawn's return, and must sort after it.
-    int64_t startNs = events::nowNanos();
-    auto spawned = monitor::spawnMonitor(cfg_.binDir + "/berth-monitor", std::move(m),
-                                         monitorEnd ? monitorEnd.get() : -1);
-    monitorEnd.reset();
-    // Recorded at once: the container runs already and its "die" may be imported by a follower
-    // any moment (it sorts what arrives together by time, not across polls).
-    if (attach) {
-        attach->clientId = spawned.attachClient;
-        events::recordContainer(*this, rec, "attach", {}, startNs);  // docker: attach, then start
+    // docker: attach, then start (which the monitor writes): recorded before the spawn, so no
+    // reader sees the start first.
+    if (attach) events::recordContainer(*this, rec, "attach");
+    // Volumes with driver options are mounted while a user runs: here, held by the monitor, under
+    // the volumes lock until it holds them (engine/monitor/volume_holds.hpp).
+    StartVolumes volumes = mountVolumesForStart(volumes_, rec);
+    m.heldVolumes = volumes.dirs;
+    monitor::SpawnedMonitor spawned;
+    try {
+        spawned = monitor::spawnMonitor(cfg_.binDir + "/berth-monitor", std::move(m),
+                                        monitorEnd ? monitorEnd.get() : -1);
+    } catch (...) {
+        for (const auto& dir : volumes.dirs) monitor::unmountVolumeIfUnheld(dir);
+        throw;
     }
-    // With noStart the container runs only at startMonitored(): "start" is recorded there.
-    if (!noStart) events::recordContainer(*this, rec, "start", {}, startNs);
-    // The monitor reported: the runtime's create is done. A restart policy re-creates the
-    // container from the bundle's rootfs later: those keep the host mount.
-    if (!restarts) detachHostRootfs(store_.dir(rec.id) + "/rootfs");
+    volumes.lock.reset();
+    monitorEnd.reset();
+    if (attach) attach->clientId = spawned.attachClient;
+    // The monitor wrote "start" to its events file (before any "die" of the container, so every
+    // importer records them in that order): into the journal now. With noStart the container
+    // runs only at startMonitored().
+    if (!noStart) events::importMonitorEvents(*this, rec);
+    // The monitor reported: the runtime's create is done. (A monitor with a restart policy has
+    // kept a clone and detached it already: engine/monitor/rootfs_keeper.hpp.)
+    detachHostRootfs(store_.dir(rec.id) + "/rootfs");
 }
 
 void Engine::startMonitored(const ContainerRecord& rec) {
-    int64_t startNs = events::nowNanos();  // before the container can run: see start()
     monitor::monitorRequest(monitorDir(rec.id), "start");
-    events::recordContainer(*this, rec, "start", {}, startNs);
+    events::importMonitorEvents(*this, rec);  // the monitor's "start": see start()
 }
 
 int Engine::stop(const std::string& idOrName, std::optional<int> timeoutSeconds,

@@ -20,6 +20,7 @@
 #include "engine/monitor/monitor_internal.hpp"
 #include "engine/monitor/process.hpp"
 #include "engine/monitor/unix_socket.hpp"
+#include "engine/monitor/volume_holds.hpp"
 #include "runtime/cli/cli_args.hpp"
 #include "runtime/cli/delete_stopped.hpp"
 
@@ -58,7 +59,8 @@ uint64_t processStartTime(pid_t pid, char* state) {
     return 0;
 }
 
-Monitor::Monitor(MonitorOptions options) : opts_(std::move(options)) {}
+Monitor::Monitor(MonitorOptions options)
+    : opts_(std::move(options)), rootfs_(opts_.bundle + "/rootfs") {}
 Monitor::~Monitor() = default;
 
 void Monitor::watch(int fd, uint64_t tag, uint32_t events) {
@@ -129,7 +131,14 @@ void Monitor::setUp() {
     watch(listen_.get(), kTagListen, EPOLLIN);
     setUpStdio();
     adoptAttachFd();
-    launch(!opts_.noStart);
+    // Before the create: from here on no other container's exit unmounts them.
+    for (const auto& dir : opts_.heldVolumes) volumeHolds_.push_back(holdVolume(dir));
+    try {
+        launch(!opts_.noStart);
+    } catch (...) {
+        volumeHolds_.clear();  // before the report: the engine unmounts what nobody holds
+        throw;
+    }
 }
 
 void Monitor::adoptAttachFd() {
@@ -160,6 +169,9 @@ void Monitor::launch(bool start) {
     bool atOnce = start && isBerthRuntime(opts_.runtime) &&
                   !(opts_.terminal && opts_.ttyRows > 0);
     createContainer(atOnce);
+    // The runtime pivoted into the overlay: a restart policy keeps a clone of it (the host's
+    // mount goes, as for every running container).
+    if (opts_.restart.kind != RestartPolicy::Kind::No) rootfs_.keepAfterCreate();
     if (!start) return;
     if (atOnce) {
         markStarted();
@@ -258,6 +270,9 @@ void Monitor::startContainer() {
 void Monitor::markStarted() {
     startedAtNs_ = nowUnixNs();
     status_ = Status::Running;
+    // Docker's "start", on each start and each restart, in the same file as the "die" that
+    // follows it: a reader imports them in that order (the engine imports it when start returns).
+    appendMonitorEvent(opts_.stateDir, "start", {});
     if (!opts_.health.command.empty()) {
         health_.reset();
         replaceFile(path("health.json"), health_.toJson());
@@ -345,6 +360,11 @@ void Monitor::onContainerExit(int waitStatus) {
     appendMonitorEvent(opts_.stateDir, "die",
                        {{"exitCode", std::to_string(exitCode_)},
                         {"execDuration", std::to_string((finishedAtNs_ - startedAtNs_) / 1'000'000'000)}});
+    if (restart && !rootfs_.putBack()) {
+        error_ = "the rootfs to restart the container from is gone: see monitor.log";
+        restart = false;
+        writeExitRecord(true);
+    }
     if (restart) {
         ++restartCount_;
         status_ = Status::Restarting;
@@ -410,6 +430,7 @@ long Monitor::oomKillCount() const {
 }
 
 void Monitor::finish() {
+    rootfs_.release();
     if (opts_.unmountRootfs) {
         // Before "exited" is published: a `start` that follows mounts it again, never races us.
         // Lazy: a `cp` that still holds the tree keeps it until done.
@@ -419,6 +440,8 @@ void Monitor::finish() {
     }
     status_ = Status::Exited;
     writeState();
+    // After "exited": a `start` that comes first holds them anew, under the same lock.
+    releaseVolumes(volumeHolds_, opts_.heldVolumes);
     done_ = true;
 }
 

@@ -49,6 +49,7 @@
 #include "engine/monitor/health.hpp"
 #include "engine/monitor/json_log.hpp"
 #include "engine/monitor/options.hpp"
+#include "engine/monitor/rootfs_keeper.hpp"
 
 namespace berth::monitor {
 
@@ -141,6 +142,9 @@ class Monitor {
     std::string path(const char* name) const { return opts_.stateDir + "/" + name; }
 
     MonitorOptions opts_;
+    // The overlay of a container with a restart policy, between its runs (rootfs_keeper.hpp).
+    RootfsKeeper rootfs_;
+    std::vector<UniqueFd> volumeHolds_;  // of opts_.heldVolumes (volume_holds.hpp)
     UniqueFd epoll_, signalFd_, listen_;
     UniqueFd restartTimer_, stopTimer_, healthTimer_, healthTimeout_;
     std::unique_ptr<JsonLogWriter> log_;

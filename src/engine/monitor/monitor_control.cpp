@@ -195,6 +195,11 @@ bool Monitor::handleRequest(Client& c, const std::string& line) {
         if (verb == "policy") {  // docker update --restart on a running container
             if (words.size() < 2) return done("error policy needs a restart policy");
             opts_.restart = RestartPolicy::parse(words[1]);
+            // A restart needs the overlay after the container's namespace is gone.
+            if (live && opts_.restart.kind == RestartPolicy::Kind::No)
+                rootfs_.release();
+            else if (live)
+                rootfs_.keepFromContainer(containerPid_);
             return done("ok");
         }
         if (verb == "resize") {

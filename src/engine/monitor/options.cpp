@@ -212,6 +212,8 @@ MonitorOptions MonitorOptions::parse(const std::vector<std::string>& args) {
             o.foreground = true;
         else if (flag == "--unmount-rootfs")
             o.unmountRootfs = true;
+        else if (flag == "--hold-volume")
+            o.heldVolumes.push_back(value());
         else
             throw Error("unknown flag \"" + flag + "\"");
     }
@@ -274,6 +276,7 @@ std::vector<std::string> MonitorOptions::toArgs() const {
         a.insert(a.end(), {"--tty-size", std::to_string(ttyRows) + "x" + std::to_string(ttyCols)});
     if (foreground) a.push_back("--foreground");
     if (unmountRootfs) a.push_back("--unmount-rootfs");
+    for (const auto& v : heldVolumes) a.insert(a.end(), {"--hold-volume", v});
     return a;
 }
 

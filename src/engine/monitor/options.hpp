@@ -50,6 +50,10 @@
 //   --unmount-rootfs        unmount BUNDLE/rootfs once the container exited for good (before the
 //                           final state is published, so a `start` never races it), as Docker
 //                           unmounts a stopped container's rootfs
+//   --hold-volume DIR       a volume with driver options the container uses (<root>/volumes/NAME,
+//                           mounted by the engine): held while the monitor lives, unmounted at
+//                           the final exit unless another container holds it (volume_holds.hpp)
+//                           (repeatable)
 //
 // State dir: monitor.pid ("PID STARTTIME"), monitor.sock (control socket), container.pid,
 // console.sock (while creating a pty container), state.json (live status), exit.json (last exit,
@@ -110,6 +114,7 @@ struct MonitorOptions {
     int ttyRows = 0, ttyCols = 0;
     bool foreground = false;
     bool unmountRootfs = false;
+    std::vector<std::string> heldVolumes;  // --hold-volume
 
     // Throws Error naming the bad flag or value; checks required flags.
     static MonitorOptions parse(const std::vector<std::string>& args);

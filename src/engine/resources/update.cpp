@@ -5,8 +5,6 @@
 #include "common/file_io.hpp"
 #include "engine/engine.hpp"
 #include "engine/events/journal.hpp"
-#include "engine/fs/container_root.hpp"
-#include "engine/fs/rootfs_access.hpp"
 #include "engine/monitor/client.hpp"
 #include "engine/monitor/options.hpp"
 #include "engine/resources/runtime_command.hpp"
@@ -55,13 +53,9 @@ void Engine::update(const std::string& idOrName, const ResourceUpdate& u) {
         rec.restartPolicy = *u.restartPolicy;
         // The running monitor applies its policy at the next exit; tell it (older monitors
         // without the request keep theirs until the next start).
+        // A restart re-creates the container from its overlay: the monitor takes a clone of it
+        // from the running container on this request (rootfs_keeper.hpp).
         if (st.running || st.restarting) {
-            // A restart re-creates the container from the bundle's rootfs, which start
-            // detached from the host for a container without a policy: mount it back (the
-            // running container's own overlay; a second one over its upper dir is unsafe).
-            std::string rootfs = store_.dir(rec.id) + "/rootfs";
-            if (*u.restartPolicy != "no" && st.running && st.pid > 0 && !fs::isMountPoint(rootfs))
-                fs::attachContainerRoot(st.pid, rootfs);
             try {
                 monitor::monitorRequest(monitorDir(rec.id), "policy " + *u.restartPolicy);
             } catch (const Error&) {

@@ -62,6 +62,7 @@ std::vector<std::string> prepareContainerVolumes(VolumeStore& store, std::vector
             if (!m.noCopy)
                 copyUpImagePath(rootfsFd, m.target, m.volumePath,
                                 m.volumePath.substr(0, m.volumePath.rfind('/') + 1) + kCopyUpPendingFile);
+            store.unmountIfUnused(*v);  // mounted again when a user starts (volume_holds.hpp)
         }
     } catch (...) {
         for (auto& name : created) try {
@@ -202,6 +203,20 @@ std::vector<std::string> volumeNamesOf(const ContainerRecord& rec) {
     for (auto& m : rec.mounts)
         if (m.value("Type", "") == "volume" && !m.value("Name", "").empty())
             out.push_back(m.value("Name", ""));
+    return out;
+}
+
+StartVolumes mountVolumesForStart(VolumeStore& store, const ContainerRecord& rec) {
+    StartVolumes out;
+    for (const auto& name : volumeNamesOf(rec)) {
+        auto v = store.find(name);  // driver options are fixed at create: no lock needed
+        if (!v || v->options.empty()) continue;
+        std::string dir = store.volumeDir(name);
+        if (std::find(out.dirs.begin(), out.dirs.end(), dir) != out.dirs.end()) continue;
+        if (!out.lock) out.lock.emplace(store.lock());
+        store.prepareForUse(*v);
+        out.dirs.push_back(dir);
+    }
     return out;
 }
 

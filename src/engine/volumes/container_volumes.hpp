@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,15 @@ nlohmann::json hostConfigMounts(const std::vector<MountSpec>& mounts);
 nlohmann::json hostConfigTmpfs(const std::vector<MountSpec>& mounts);
 // Config.Volumes: the image's plus -v /path targets; null when none.
 nlohmann::json configVolumes(const std::vector<MountSpec>& mounts, const nlohmann::json& imageConfig);
+
+// At start: mounts the container's volumes that have driver options, under the volumes lock,
+// which the caller keeps until the monitor holds them (engine/monitor/volume_holds.hpp).
+struct StartVolumes {
+    std::optional<VolumeStore::Lock> lock;  // only when there are such volumes
+    std::vector<std::string> dirs;          // their directories: MonitorOptions::heldVolumes
+};
+// Throws Error naming a volume whose mount fails.
+StartVolumes mountVolumesForStart(VolumeStore& store, const ContainerRecord& rec);
 
 // Names of the volumes a container record mounts.
 std::vector<std::string> volumeNamesOf(const ContainerRecord& rec);

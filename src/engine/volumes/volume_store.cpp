@@ -14,8 +14,10 @@
 #include "common/dir_entries.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "common/mount_tree.hpp"
 #include "common/strings.hpp"
 #include "engine/container/container_ids.hpp"
+#include "engine/monitor/volume_holds.hpp"
 
 namespace berth::engine {
 
@@ -37,11 +39,8 @@ bool nameChar(char c, bool first) {
     return !first && (c == '_' || c == '.' || c == '-');
 }
 
-bool isMounted(const std::string& path) {
-    struct stat a {}, b {};
-    if (::stat(path.c_str(), &a) != 0 || ::stat((path + "/..").c_str(), &b) != 0) return false;
-    return a.st_dev != b.st_dev;
-}
+// A mount root, binds of the same filesystem (type=none o=bind) included.
+bool isMounted(const std::string& path) { return isMountRoot(path); }
 
 json mapJson(const std::map<std::string, std::string>& m) {
     if (m.empty()) return nullptr;
@@ -114,7 +113,7 @@ VolumeStore::Lock VolumeStore::lock() const {
     std::unique_lock<std::recursive_mutex> guard(mu_);
     if (depth_ == 0) {
         mkdirAll(dir_, 0701);
-        std::string path = dir_ + "/.lock";
+        std::string path = dir_ + "/" + monitor::kVolumesLockName;
         UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
         if (!fd) throw SysError("open " + path);
         while (::flock(fd.get(), LOCK_EX) != 0)
@@ -254,6 +253,12 @@ std::string VolumeStore::prepareForUse(const Volume& v) {
     if (flags & MS_RDONLY)
         ::mount(nullptr, v.mountpoint.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr);
     return v.mountpoint;
+}
+
+void VolumeStore::unmountIfUnused(const Volume& v) {
+    if (v.options.empty()) return;
+    auto l = lock();
+    monitor::unmountVolumeIfUnheld(volumeDir(v.name));
 }
 
 uint64_t VolumeStore::size(const Volume& v) const {

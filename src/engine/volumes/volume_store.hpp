@@ -9,7 +9,8 @@
 //
 // Options of the local driver (docker volume create -o): type=, device=, o= as mount(8) takes
 // them (type=tmpfs device=tmpfs o=size=64m; type=none device=/path o=bind). Such a volume is
-// mounted on its _data when a container first uses it and unmounted when it is removed.
+// mounted on its _data while a container that uses it runs (engine/monitor/volume_holds.hpp), and
+// for the moment of a create's copy-up.
 #pragma once
 
 #include <map>
@@ -86,6 +87,11 @@ class VolumeStore {
     // Where a container's mount takes the volume from: its _data, mounted first when the volume
     // has driver options. Throws Error naming the volume when that mount fails.
     std::string prepareForUse(const Volume& v);
+    // Unmounts a volume with driver options that no running container holds (after a create's
+    // copy-up, or a start that failed).
+    void unmountIfUnused(const Volume& v);
+    // The directory of a volume (its _data and opts.json): what a monitor holds.
+    std::string volumeDir(const std::string& name) const { return dir_ + "/" + name; }
     // Bytes of the files under _data (hard links counted once, as moby's directory.Size).
     uint64_t size(const Volume& v) const;
     bool isEmpty(const Volume& v) const;
@@ -93,7 +99,6 @@ class VolumeStore {
     std::string dir() const { return dir_; }
 
   private:
-    std::string volumeDir(const std::string& name) const { return dir_ + "/" + name; }
     std::optional<Volume> load(const std::string& name) const;
     void removeTrash() const;
     void unlock() const;

@@ -78,6 +78,35 @@ TEST(VolumeCheck, FindsAndRepairsVolumeLeftovers) {
 }
 
 
+// A volume with driver options is mounted while its users run, held by their monitors: one whose
+// only user's monitor was killed stays mounted with nobody holding it, until system check.
+TEST(VolumeCheck, UnheldDriverOptionVolumeIsUnmounted) {
+    BERTH_REQUIRE_ROOT();
+    BerthEnv env;
+    std::string data = env.root() + "/volumes/tv/_data";
+    auto mounted = [&] {
+        return has(berth::readFile("/proc/self/mountinfo"), " " + data + " ");
+    };
+    env.ok({"volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "tv"});
+    std::string id = env.ok({"run", "-d", "-v", "tv:/d", "busybox", "sleep", "1000"});
+    ASSERT_TRUE(mounted());
+    EXPECT_EQ(env.ok({"system", "check"}), "No problems found");  // held: left alone
+    int monitor = std::stoi(berth::readFile(env.root() + "/containers/" + id + "/monitor/monitor.pid"));
+    ASSERT_EQ(::kill(monitor, SIGKILL), 0);
+    for (int i = 0; i < 100 && ::kill(monitor, 0) == 0; ++i) usleep(20'000);
+    EXPECT_TRUE(mounted());
+    auto dry = env.run({"system", "check", "--dry-run"});
+    EXPECT_TRUE(has(dry.out, "Would unmount volume tv (no running container uses it")) << dry.out;
+    EXPECT_TRUE(mounted());
+    auto fix = env.run({"system", "check"});
+    EXPECT_EQ(fix.exitCode, 0) << fix.out << fix.err;
+    EXPECT_TRUE(has(fix.out, "Unmounted volume tv")) << fix.out;
+    EXPECT_FALSE(mounted());
+    EXPECT_EQ(env.ok({"system", "check"}), "No problems found");
+    env.ok({"rm", "-f", id});
+    env.ok({"volume", "rm", "tv"});
+}
+
 TEST(VolumeCheck, CopyUpKilledAtRandomThenCheckedLeavesNoHalfVolume) {
     BERTH_REQUIRE_ROOT();
     BerthEnv env;

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 
 #include "common/file_io.hpp"
 #include "harness/berth_env.hpp"
@@ -239,13 +240,76 @@ TEST_F(Volumes, TmpfsMounts) {
     EXPECT_NE(out.find("tmpfs on /t type tmpfs"), std::string::npos) << out;
     EXPECT_NE(out.find("size=1024k"), std::string::npos) << out;
     EXPECT_NE(out.find("tmpfs on /t2 type tmpfs"), std::string::npos) << out;
-    // The local driver's tmpfs option: mounted on _data while the volume exists, shared.
+    // The local driver's tmpfs option: the volume's tmpfs, shared by the containers using it.
     env_->ok({"volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "-o", "o=size=3m", "tv1"});
+    std::string holder = env_->ok({"run", "-d", "-v", "tv1:/d", "busybox", "sleep", "1000"});
     env_->ok({"run", "--rm", "-v", "tv1:/d", "busybox", "sh", "-c", "echo in-tmpfs > /d/f"});
     out = env_->ok({"run", "--rm", "-v", "tv1:/d", "busybox", "sh", "-c", "cat /d/f; mount | grep ' /d '"});
     EXPECT_NE(out.find("in-tmpfs"), std::string::npos);
     EXPECT_NE(out.find("tmpfs on /d type tmpfs"), std::string::npos) << out;
+    env_->ok({"rm", "-f", holder});
     env_->ok({"volume", "rm", "tv1"});
+    for (auto& line : env_->mountsUnderRoot()) EXPECT_EQ(line.find("/volumes/"), std::string::npos) << line;
+}
+
+// Docker's local driver mounts a volume with driver options when the first container using it
+// starts and unmounts it when the last one stops (a tmpfs volume then starts empty again); a
+// create only mounts it for its copy-up. berth's monitors hold it instead of a reference count.
+TEST_F(Volumes, DriverOptionVolumeIsMountedWhileAUserRunsLikeDocker) {
+    BERTH_REQUIRE_DOCKER_PEER(docker);
+    struct Engine {
+        std::function<berth::test::CommandResult(std::vector<std::string>)> run;
+    };
+    auto steps = [](const Engine& e, const std::string& vol) {
+        auto ok = [&](std::vector<std::string> args) {
+            auto r = e.run(args);
+            EXPECT_EQ(r.exitCode, 0) << args[0] << " " << r.err;
+            return r.out.substr(0, r.out.find('\n'));
+        };
+        std::vector<std::string> seen;
+        std::string mp = ok({"volume", "inspect", "-f", "{{.Mountpoint}}", vol});
+        auto mounted = [&](const std::string& when) {
+            std::string info = berth::readFile("/proc/self/mountinfo");
+            seen.push_back(when + (info.find(" " + mp + " ") != std::string::npos ? ": mounted" : ": not"));
+        };
+        mounted("volume create");
+        ok({"create", "--name", vol + "-1", "-v", vol + ":/d", "busybox", "sh", "-c",
+            "echo hi > /d/f; sleep 1000"});
+        mounted("container create");
+        ok({"start", vol + "-1"});
+        mounted("first user runs");
+        ok({"run", "-d", "--name", vol + "-2", "-v", vol + ":/d", "busybox", "sleep", "1000"});
+        for (int i = 0; i < 50 && e.run({"exec", vol + "-2", "cat", "/d/f"}).out != "hi\n"; ++i)
+            usleep(100'000);
+        seen.push_back("shared: " + e.run({"exec", vol + "-2", "cat", "/d/f"}).out);
+        ok({"stop", "-t", "0", vol + "-1"});
+        mounted("one of two stopped");
+        ok({"stop", "-t", "0", vol + "-2"});
+        mounted("both stopped");
+        ok({"start", vol + "-2"});
+        mounted("started again");
+        seen.push_back("content: " + e.run({"exec", vol + "-2", "ls", "/d"}).out);
+        ok({"rm", "-f", vol + "-1", vol + "-2"});
+        mounted("removed");
+        ok({"volume", "rm", vol});
+        return seen;
+    };
+    Engine mine{[&](std::vector<std::string> a) { return env_->run(a); }};
+    Engine theirs{[&](std::vector<std::string> a) { return docker->run(a); }};
+    std::string vol = "optvol";
+    for (const Engine* e : {&mine, &theirs}) {
+        e->run({"rm", "-f", vol + "-1", vol + "-2"});
+        e->run({"volume", "rm", "-f", vol});
+        auto r = e->run({"volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "-o", "o=size=4m", vol});
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+    }
+    auto berthSteps = steps(mine, vol);
+    auto dockerSteps = steps(theirs, vol);
+    EXPECT_EQ(berthSteps, dockerSteps);
+    EXPECT_EQ(berthSteps, (std::vector<std::string>{
+                              "volume create: not", "container create: not", "first user runs: mounted",
+                              "shared: hi\n", "one of two stopped: mounted", "both stopped: not",
+                              "started again: mounted", "content: ", "removed: not"}));
     for (auto& line : env_->mountsUnderRoot()) EXPECT_EQ(line.find("/volumes/"), std::string::npos) << line;
 }
 
