@@ -96,7 +96,8 @@ bool allContainers(CliContext& ctx, const std::vector<std::string>& names) {
         try {
             if (!store.find(n)) return false;
         } catch (const Error&) {
-            return false;
+            // An ambiguous ID prefix: docker reports it (not "No such object"), as container
+            // inspect does.
         }
     }
     return !names.empty();

@@ -45,8 +45,12 @@ int runContainerInspect(Invocation& inv) {
     for (auto& a : inv.args) {
         try {
             found.push_back(eng.inspect(a));
-        } catch (const Error& e) {
+        } catch (const engine::NoSuchContainer& e) {
             errors += (errors.empty() ? "" : "\n") + std::string("Error: ") + plainMessage(e);
+        } catch (const Error& e) {
+            // An ambiguous ID prefix, as docker's daemon says it.
+            errors += (errors.empty() ? "" : "\n") + std::string("Error response from daemon: ") +
+                      plainMessage(e);
         }
     }
     return printInspected(inv, found, [](const json& j) {
