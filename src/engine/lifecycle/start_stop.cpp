@@ -209,7 +209,7 @@ void Engine::kill(const std::string& idOrName, const std::string& signal) {
     int sig = monitor::parseSignal(signal.empty() ? "SIGKILL" : signal);
     auto st = state(rec);
     if (!st.running && !st.restarting)
-        throw Error("cannot kill container: " + idOrName + ": container " + rec.id + " is not running");
+        throw Error("container " + rec.id + " is not running");  // the verb adds "Cannot kill container: X: "
     events::recordContainer(*this, rec, "kill", {{"signal", std::to_string(sig)}});
     try {
         monitor::monitorRequest(monitorDir(rec.id), "kill " + std::to_string(sig));

@@ -104,6 +104,11 @@ TEST(RestartPolicy, UpdateRestartOfARunningContainerRestartsIt) {
     ASSERT_EQ(::kill(std::stoi(pid), SIGKILL), 0);
     EXPECT_EQ(env.ok({"wait", "rp-upd"}), "137");
     EXPECT_EQ(env.ok({"inspect", "-f", "{{.RestartCount}} {{.State.Status}}", "rp-upd"}), "1 exited");
+    // moby's wording, the verb's prefix once: "Cannot kill container: NAME: container ID is not running".
+    auto kill = env.run({"kill", "rp-upd"});
+    EXPECT_EQ(kill.exitCode, 1);
+    EXPECT_EQ(kill.err, "Error response from daemon: Cannot kill container: rp-upd: container " + id +
+                            " is not running\n");
     env.ok({"rm", "rp-upd"});
     EXPECT_EQ(env.mountsUnderRoot(), std::vector<std::string>{});
 }
