@@ -75,8 +75,10 @@ void Engine::remove(const std::string& idOrName, bool force, bool volumes) {
         }
     }
     store_.markRemoving(rec.id);  // from here a killed rm leaves a row system check finishes
-    waitMonitorGone(rec, 10000);
-    if (monitor::checkMonitor(monitorDir(rec.id)) == monitor::MonitorHealth::Running) {
+    // A released monitor deletes the runtime state itself, after the exit it recorded: not
+    // waited for (if it dies first, system check finds that state).
+    auto release = monitor::waitMonitorReleased(monitorDir(rec.id), 10000);
+    if (release == monitor::MonitorRelease::Busy) {
         if (!force)
             throw Error("cannot remove container \"/" + rec.name + "\": its monitor does not exit");
         // Last resort: kill the monitor, then reap what it held as for a dead monitor.
@@ -88,7 +90,7 @@ void Engine::remove(const std::string& idOrName, bool force, bool volumes) {
         waitMonitorGone(rec, 5000);
         reapLostMonitor(rec);
     }
-    deleteRuntimeState(rec);
+    if (release != monitor::MonitorRelease::Released) deleteRuntimeState(rec);
     unmountAllUnder(store_.dir(rec.id));
     events::importMonitorEvents(*this, rec);  // its die, before the monitor dir goes
     removeContainerDir(rec.id);  // the directory, then the row

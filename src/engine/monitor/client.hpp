@@ -65,6 +65,20 @@ int execExitCode(const std::string& stateDir, pid_t pid);
 enum class MonitorHealth { Running, Exited, Lost };
 MonitorHealth checkMonitor(const std::string& stateDir);
 
+// What waitMonitorReleased found.
+enum class MonitorRelease {
+    Gone,      // not running (exited, killed, or never started)
+    Released,  // running on, but the container's exit is recorded for good (exit.json "final")
+               // and it let go of the state dir: it only deletes the container's runtime state
+               // and runs --exit-command before it exits (monitor.hpp)
+    Busy,      // still running, no final exit after timeoutMs
+};
+// Blocks until the monitor of stateDir released its container or is gone, at most timeoutMs
+// (rounded up to whole seconds while it waits on the control socket).
+// What may follow a removal: the monitor deletes the runtime state; if it dies first, system
+// check finds that state (no container owns it).
+MonitorRelease waitMonitorReleased(const std::string& stateDir, int timeoutMs);
+
 // Blocks until the monitor of stateDir is gone (exited, zombie or never there) or timeoutMs
 // passed; true when gone. Waits on a pidfd of the recorded pid (verified by its start time, so a
 // reused pid is never waited for): no polling, wakes the moment the monitor exits.

@@ -353,25 +353,33 @@ void Monitor::onContainerExit(int waitStatus) {
     if (healthTimer_) {
         armTimer(healthTimer_.get(), 0);
     }
-    deleteContainer();
     bool restart = shouldRestart(exitCode_, finishedAtNs_ - startedAtNs_);
-    writeExitRecord(!restart);
     // Docker's "die" event (the engine imports it into the journal): exitCode, execDuration (s).
+    // Before the exit record: an engine that finds the record finds the die too.
     appendMonitorEvent(opts_.stateDir, "die",
                        {{"exitCode", std::to_string(exitCode_)},
                         {"execDuration", std::to_string((finishedAtNs_ - startedAtNs_) / 1'000'000'000)}});
-    if (restart && !rootfs_.putBack()) {
-        error_ = "the rootfs to restart the container from is gone: see monitor.log";
-        restart = false;
-        writeExitRecord(true);
+    bool deleted = false;
+    if (restart) {
+        deleteContainer();  // the same id is created again
+        deleted = true;
+        if (!rootfs_.putBack()) {
+            error_ = "the rootfs to restart the container from is gone: see monitor.log";
+            restart = false;  // the final exit (finish())
+        }
     }
     if (restart) {
+        writeExitRecord(false);
         ++restartCount_;
         status_ = Status::Restarting;
         writeState();
         armTimer(restartTimer_.get(), backoffNs_);
         return;
     }
+    // The runtime's state (cgroups in every v1 controller, its state dir: ms) goes after the
+    // release in run(): nobody waits on it (system check deletes it if we die first). Deleted
+    // already when the restart found no rootfs.
+    deleteAfterRelease_ = !deleted;
     finish();
 }
 
@@ -398,7 +406,6 @@ void Monitor::requestStop(int sig, int timeoutSeconds) {
         case Status::Restarting:
             // The last exit becomes the final one: no restart follows.
             armTimer(restartTimer_.get(), 0);
-            writeExitRecord(true);
             finish();
             return;
         case Status::Created:
@@ -442,6 +449,10 @@ void Monitor::finish() {
     writeState();
     // After "exited": a `start` that comes first holds them anew, under the same lock.
     releaseVolumes(volumeHolds_, opts_.heldVolumes);
+    // Last: the final exit record tells the engine that the monitor let go of the container's
+    // directory and volumes (waitMonitorReleased); it only deletes the runtime's state and runs
+    // the exit command after this.
+    writeExitRecord(true);
     done_ = true;
 }
 
@@ -566,14 +577,19 @@ int Monitor::run() {
         }
         std::erase_if(clients_, [](const std::unique_ptr<Client>& c) { return c->dead; });
     }
-    // Final answers to stop waiters and attached clients, then the socket goes away.
+    // The release: the exit is recorded (finish()); no new requests (a connect fails at once and
+    // the engine reads the records), the final answers to stop and wait waiters, and EOF to the
+    // attached clients: an attached `run` learns the exit now, not after the cleanup below.
+    ::unlink(path("monitor.sock").c_str());
+    unwatch(listen_.get());
+    listen_.reset();
     bool exitTaken = false;  // an attached `run --rm` removes the container itself
     for (auto& c : clients_) {
         if (c->takesExit && c->attached && !c->dead) exitTaken = true;
         finalizeClient(*c);
     }
     clients_.clear();
-    ::unlink(path("monitor.sock").c_str());
+    if (deleteAfterRelease_) deleteContainer();
     if (!exitTaken) runExitCommand();
     return 0;
 }

@@ -35,7 +35,12 @@
 //   resize ROWS COLS PID         → resize the pty of exec PID
 //   wait                         → ok EXITCODE once the container exited for good
 //   policy RESTART_POLICY        → ok            (applies from the next exit on)
-// The monitor exits once the container has exited for good (no restart pending).
+// Once the container has exited for good (no restart pending) the monitor records it (die event,
+// state.json "exited", then exit.json with "final": true), releases: removes the socket, answers
+// stop/wait waiters and closes the attached clients; then deletes the runtime's state of the
+// container (cgroups, the runtime's state dir), runs --exit-command and exits. After the final
+// exit record it writes nothing more in the state dir: the engine may remove the container's
+// directory then (waitMonitorReleased) without waiting for the cleanup.
 #pragma once
 
 #include <sys/types.h>
@@ -166,6 +171,7 @@ class Monitor {
     bool manualStop_ = false;
     bool oomKilled_ = false;  // the last exit came with an OOM kill in the container's cgroup
     bool done_ = false;
+    bool deleteAfterRelease_ = false;  // the final exit: the runtime's state goes after the release
     std::string error_;
 
     std::vector<std::unique_ptr<Client>> clients_;

@@ -25,12 +25,16 @@ void report(int syncFd, const std::string& json) {
     ::close(syncFd);
 }
 
-// One fork: the process the engine spawned exits at once (so nobody has to reap us); the child,
-// reparented to init or the engine's subreaper, starts a new session and is the monitor. (A
-// second fork, so that the monitor is no session leader and can never acquire a controlling
-// terminal, costs a process handoff on every start; the monitor opens no terminal by path: the
-// pty master arrives over the console socket, and the log files are no ttys.)
+// A monitor spawned in a session of its own (spawnMonitor: POSIX_SPAWN_SETSID) is detached
+// already: its spawner leaves it running and does not wait for it. Otherwise one fork: the
+// process the spawner started exits at once (so nobody has to reap us); the child, reparented
+// to init or the spawner's subreaper, starts a new session and is the monitor. (The fork costs a
+// process handoff: its child waited 1-7 ms for the other vCPU. A second fork, so that the monitor
+// is no session leader and can never acquire a controlling terminal, would cost another; the
+// monitor opens no terminal by path: the pty master arrives over the console socket, and the log
+// files are no ttys.)
 void detach() {
+    if (getsid(0) == getpid()) return;
     pid_t pid = fork();
     if (pid < 0) throw SysError("fork");
     if (pid > 0) _exit(0);

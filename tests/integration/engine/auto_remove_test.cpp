@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -15,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "common/file_io.hpp"
 #include "harness/berth_env.hpp"
 #include "harness/docker_peer.hpp"
 
@@ -141,6 +144,45 @@ TEST(AutoRemove, SystemCheckRemovesAnExitedRmContainerNobodyRemoved) {
         << check.out;
     EXPECT_FALSE(exists(env, "orphan"));
     EXPECT_EQ(env.ok({"system", "check"}), "No problems found");
+}
+
+// `run --rm` returns once the container is gone for the user (no record, name free); its
+// monitor deletes the runtime's state (cgroups, the runtime's state dir) after it released the
+// exit, nobody waits for that. A monitor killed before it got there leaves that state to system
+// check.
+TEST(AutoRemove, RuntimeStateLeftByAMonitorKilledInItsCleanupIsClearedBySystemCheck) {
+    BERTH_REQUIRE_ROOT();
+    BerthEnv env;
+    // A runtime whose delete hangs (its pid in a file): the monitor is still at it when we look.
+    std::string pidFile = env.path("delete-pid");
+    std::string runtime = env.path("hanging-delete-runtime");
+    berth::writeFile(runtime, "#!/bin/sh\ncase \" $* \" in *\" delete \"*) echo $$ > " + pidFile +
+                                  "; exec sleep 30;; esac\nexec " + binPath("berth-runtime") +
+                                  " \"$@\"\n");
+    ::chmod(runtime.c_str(), 0755);
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = env.run({"run", "--rm", "--runtime", runtime, "--name", "k", "busybox", "sh", "-c", "exit 4"});
+    EXPECT_EQ(r.exitCode, 4) << r.err;
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10)) << "waited for the cleanup";
+    EXPECT_FALSE(exists(env, "k"));
+    EXPECT_EQ(env.ok({"ps", "-a", "-q"}), "");
+    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!berth::pathExists(pidFile) && std::chrono::steady_clock::now() < end)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_TRUE(berth::pathExists(pidFile)) << "the monitor did not delete the runtime state";
+    pid_t hung = static_cast<pid_t>(std::stol(berth::readFile(pidFile)));
+    // Its parent is the monitor: killed in the middle of its cleanup.
+    std::string stat = berth::readFile("/proc/" + std::to_string(hung) + "/stat");
+    pid_t monitorPid = static_cast<pid_t>(std::stol(stat.substr(stat.rfind(')') + 4)));
+    ASSERT_GT(monitorPid, 1);
+    ASSERT_EQ(::kill(monitorPid, SIGKILL), 0);
+    ::kill(hung, SIGKILL);
+    auto check = env.run({"system", "check"});
+    EXPECT_EQ(check.exitCode, 0) << check.out << check.err;
+    EXPECT_NE(check.out.find("Deleted runtime state"), std::string::npos) << check.out;
+    EXPECT_EQ(env.ok({"system", "check"}), "No problems found");
+    // The name is free (it was when run returned).
+    env.ok({"run", "--rm", "--name", "k", "busybox", "true"});
 }
 
 }  // namespace
