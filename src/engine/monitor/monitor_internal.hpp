@@ -64,8 +64,9 @@ std::string drainFd(int fd);
 std::string trimRight(std::string s);
 // accept4 with a timeout in ms; an invalid fd when nothing connected in time.
 UniqueFd acceptWithTimeout(int listenFd, int timeoutMs);
-// Live-status files (monitor.pid, state.json, health.json): temp file + rename, so a reader sees
-// the old or the new content, but no fsync: they describe processes that a power loss ends
+// Live-status files (monitor.pid, state.json, health.json): temp file + rename (an exchange when
+// the file exists: PATH.tmp keeps the old content), so a reader sees the old or the new content,
+// but no fsync: they describe processes that a power loss ends
 // anyway, and two fsyncs per write would cost ~10 ms on the start path. exit.json keeps
 // writeFileAtomic's fsync. Throws SysError.
 void replaceFile(const std::string& path, std::string_view data);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -58,6 +59,12 @@ void replaceFile(const std::string& path, std::string_view data) {
         off += static_cast<size_t>(n);
     }
     fd.reset();
+    // Exchanged with the old file rather than renamed over it: ext4's rename over an existing
+    // file pushes the new file's blocks to the disk at once (auto_da_alloc: ~0.1 ms, 0.2 ms under
+    // load, on the exit path's state.json) and frees the old file's (a synchronous discard on a
+    // `discard` mount without a journal, once it was written back). The old content stays in the
+    // temp file until the next replace or the directory's removal.
+    if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) == 0) return;
     if (::rename(tmp.c_str(), path.c_str()) != 0) throw SysError("rename " + tmp + " to " + path);
 }
 

@@ -161,10 +161,10 @@ TEST(AutoRemove, RuntimeStateLeftByAMonitorKilledInItsCleanupIsClearedBySystemCh
                                   " \"$@\"\n");
     ::chmod(runtime.c_str(), 0755);
     auto t0 = std::chrono::steady_clock::now();
-    auto r = env.run({"run", "--rm", "--runtime", runtime, "--name", "k", "busybox", "sh", "-c", "exit 4"});
+    auto r = env.run({"run", "--rm", "--runtime", runtime, "--name", "kc", "busybox", "sh", "-c", "exit 4"});
     EXPECT_EQ(r.exitCode, 4) << r.err;
     EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10)) << "waited for the cleanup";
-    EXPECT_FALSE(exists(env, "k"));
+    EXPECT_FALSE(exists(env, "kc"));
     EXPECT_EQ(env.ok({"ps", "-a", "-q"}), "");
     auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!berth::pathExists(pidFile) && std::chrono::steady_clock::now() < end)
@@ -182,7 +182,7 @@ TEST(AutoRemove, RuntimeStateLeftByAMonitorKilledInItsCleanupIsClearedBySystemCh
     EXPECT_NE(check.out.find("Deleted runtime state"), std::string::npos) << check.out;
     EXPECT_EQ(env.ok({"system", "check"}), "No problems found");
     // The name is free (it was when run returned).
-    env.ok({"run", "--rm", "--name", "k", "busybox", "true"});
+    env.ok({"run", "--rm", "--name", "kc", "busybox", "true"});
 }
 
 }  // namespace
