@@ -88,6 +88,10 @@ void Engine::start(const std::string& idOrName, bool noStart, AttachAtStart* att
     auto st = state(rec);
     if (st.running || st.restarting) return;  // docker start on a running container: no-op
     if (attach) noStart = false;
+    // The last run's monitor may still be deleting the runtime's state of this id after its
+    // release (exit recorded, `wait` answered): a create of the same id before that delete is
+    // over would be deleted by it. Gone already in the common case (no wait).
+    if (rec.started) waitMonitorGone(rec, 10000);
     // A previous run's runtime state (the monitor deletes it normally); first, so that a
     // created-but-never-started init of it no longer holds the overlay when it is mounted again.
     deleteRuntimeState(rec);

@@ -146,6 +146,24 @@ TEST(LiveVerbs, RestartStartsAgainWithANewStartTime) {
     EXPECT_EQ(env.inspect("rs")["State"]["Status"], "running");
 }
 
+// The last run's monitor deletes the runtime's state of the id after it released the exit (an
+// attached `run` returns first): a `start` right away must not be killed by that late delete.
+TEST(LiveVerbs, StartRightAfterTheExitSurvivesTheLastMonitorsCleanup) {
+    BERTH_REQUIRE_ROOT();
+    BerthEnv env;
+    std::string runtime = env.path("slow-delete-runtime");
+    berth::writeFile(runtime, "#!/bin/sh\ncase \" $* \" in *\" delete \"*) sleep 1;; esac\nexec " +
+                                  berth::test::binPath("berth-runtime") + " \"$@\"\n");
+    ::chmod(runtime.c_str(), 0755);
+    // The first run exits at once, the second (the start) runs 2 s.
+    env.ok({"run", "--runtime", runtime, "--name", "sa", "busybox", "sh", "-c",
+            "test -f /ran && exec sleep 2; touch /ran"});
+    env.ok({"start", "sa"});
+    EXPECT_EQ(env.ok({"wait", "sa"}), "0");
+    auto state = env.inspect("sa")["State"];
+    EXPECT_EQ(state["ExitCode"], 0) << state.dump();
+}
+
 TEST(LiveVerbs, KillWithSignal) {
     BERTH_REQUIRE_ROOT();
     BerthEnv env;
