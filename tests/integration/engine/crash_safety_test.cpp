@@ -47,6 +47,13 @@ int monitorPid(const BerthEnv& env, const std::string& id) {
     }
 }
 
+// SIGKILL to the container's monitor; false when it has no monitor.pid (never kill(0): that
+// would end this test's process group, ctest with it).
+bool killMonitorOf(const BerthEnv& env, const std::string& id) {
+    int pid = monitorPid(env, id);
+    return pid > 0 && ::kill(pid, SIGKILL) == 0;
+}
+
 // Cgroup directories (any hierarchy) of the given containers.
 std::vector<std::string> cgroupsOf(const std::set<std::string>& ids) {
     std::vector<std::string> out;
@@ -110,7 +117,7 @@ TEST_F(CrashSafety, KilledMonitorIsDetectedAndReported) {
     // a: monitor and init both killed → never "Up" again; exited 137 with an Error.
     int initA = env.inspect("ma")["State"]["Pid"].get<int>();
     ASSERT_GT(initA, 0);
-    ASSERT_EQ(::kill(monitorPid(env, a), SIGKILL), 0);
+    ASSERT_TRUE(killMonitorOf(env, a));
     ASSERT_EQ(::kill(initA, SIGKILL), 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     auto st = env.inspect("ma")["State"];
@@ -124,7 +131,7 @@ TEST_F(CrashSafety, KilledMonitorIsDetectedAndReported) {
 
     // b: only its monitor killed → the container runs unmonitored (Error says so); stop ends it
     // through the runtime and records exited 137.
-    ASSERT_EQ(::kill(monitorPid(env, b), SIGKILL), 0);
+    ASSERT_TRUE(killMonitorOf(env, b));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     st = env.inspect("mb")["State"];
     EXPECT_NE(st["Error"].get<std::string>().find("berth-monitor"), std::string::npos) << st.dump();
@@ -182,7 +189,7 @@ TEST_F(CrashSafety, RandomKillsThenSystemCheckClearsEveryLeak) {
     // At least one container whose monitor died while it ran: a cgroup and runtime state only
     // system check clears.
     std::string orphan = env.ok({"run", "-d", "busybox", "sleep", "1000"});
-    ASSERT_EQ(::kill(monitorPid(env, orphan), SIGKILL), 0);
+    ASSERT_TRUE(killMonitorOf(env, orphan));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     {
         auto ids = dirIds(env);
