@@ -168,10 +168,19 @@ void runInit(const LaunchPlan& plan, const InitFds& fds) {
     // capabilities are dropped (a notify filter's listener must reach the runtime first).
     bool earlyReady = plan.options.foreground && !(filter && filter->notify);
     if (earlyReady) syncSend(fds.sync, SyncMsg::Ready);
-    if (filter && !plan.noNewPrivileges) loadFilter(*filter, fds.sync);
-    applyUserAndCapabilities(plan);
-    if (filter && plan.noNewPrivileges && filter->notify) loadFilter(*filter, fds.sync);
-    std::string exe = findExecutable(plan);
+    std::string exe;
+    try {
+        if (filter && !plan.noNewPrivileges) loadFilter(*filter, fds.sync);
+        applyUserAndCapabilities(plan);
+        if (filter && plan.noNewPrivileges && filter->notify) loadFilter(*filter, fds.sync);
+        exe = findExecutable(plan);
+    } catch (...) {
+        // The runtime answers an early Ready with Start at once. Take it before reporting the
+        // failure: a SEQPACKET socket closed with a message unread resets the connection, and
+        // the runtime would read ECONNRESET (taken as a successful exec) instead of our Error.
+        if (earlyReady) expect(fds.sync, SyncMsg::Start);
+        throw;
+    }
 
     if (!earlyReady) syncSend(fds.sync, SyncMsg::Ready);
     if (plan.options.foreground) {
