@@ -9,9 +9,16 @@
 
 namespace berth {
 
+// What else a detached helper gets.
+struct DetachedSpawn {
+    int passFd = -1;          // a descriptor of ours the child gets as passAs (none: -1) ...
+    int passAs = 3;           // ... (> 2); every other descriptor above 2 is closed in the child
+    bool newSession = false;  // setsid: out of the caller's terminal's process group
+};
+
 // Starts argv[0] (a path) with stdin, stdout and stderr on /dev/null. Returns the pid, or -1
 // with errno set.
-pid_t spawnDetachedStdio(const std::vector<std::string>& argv);
+pid_t spawnDetachedStdio(const std::vector<std::string>& argv, const DetachedSpawn& how = {});
 
 // Waits for pid (retrying on EINTR); true when it exited with status 0.
 bool waitSucceeded(pid_t pid);

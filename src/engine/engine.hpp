@@ -147,7 +147,9 @@ class Engine {
     ContainerStore& containers() { return store_; }
     VolumeStore& volumes() { return volumes_; }  // <root>/volumes (engine/volumes/)
 
-    ContainerRecord create(const RunOptions& opts);
+    // startsNext: the caller starts it right away (run): the record is saved started, so that
+    // start() has nothing to write before it spawns the monitor.
+    ContainerRecord create(const RunOptions& opts, bool startsNext = false);
     // The caller attached from the first byte (run without -d, start -a): the monitor gets one
     // end of a socketpair at spawn and creates and starts at once (no attach or start round trip).
     struct AttachAtStart {
@@ -160,6 +162,8 @@ class Engine {
     // Starts a created or exited container; no-op when it runs. noStart: the monitor creates the
     // container and waits for startMonitored(). attach: see AttachAtStart (records "attach").
     void start(const std::string& idOrName, bool noStart = false, AttachAtStart* attach = nullptr);
+    // The same for a record the caller just read or created (no second lookup).
+    void start(ContainerRecord rec, bool noStart = false, AttachAtStart* attach = nullptr);
     void startMonitored(const ContainerRecord& rec);
     // Stops (signal, timeout, SIGKILL); returns the exit code; no-op when not running.
     // signal: instead of the container's stop signal (docker stop -s); a paused container is

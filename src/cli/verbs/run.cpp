@@ -9,9 +9,9 @@ namespace berth::cli {
 
 namespace {
 
-engine::ContainerRecord createFor(Invocation& inv, const engine::RunOptions& o) {
+engine::ContainerRecord createFor(Invocation& inv, const engine::RunOptions& o, bool startsNext) {
     try {
-        return engineFor(inv.ctx).create(o);
+        return engineFor(inv.ctx).create(o, startsNext);
     } catch (const store::ImageNotFound& e) {
         // No registry yet: what docker prints after a failed pull, shortened.
         std::string ref = o.image.find(':') == std::string::npos && o.image.find('@') == std::string::npos
@@ -43,11 +43,11 @@ int runRun(Invocation& inv) {
     // docker checks before anything is created.
     if (!detach && o.tty && o.openStdin && !::isatty(STDIN_FILENO))
         throw StatusError(1, "the input device is not a TTY");
-    auto rec = createFor(inv, o);
+    auto rec = createFor(inv, o, /*startsNext=*/true);
     auto& eng = engineFor(inv.ctx);
     if (detach) {
         try {
-            eng.start(rec.id);
+            eng.start(rec);
         } catch (const Error& e) {
             if (o.autoRemove) try { eng.removeAutoRemoved(rec.id); } catch (...) {}
             throwRunError(inv.commandPath, plainMessage(e));
@@ -99,7 +99,7 @@ int runRun(Invocation& inv) {
 
 int runCreate(Invocation& inv) {
     engine::RunOptions o = optionsOrUsage(inv);
-    auto rec = createFor(inv, o);
+    auto rec = createFor(inv, o, /*startsNext=*/false);
     inv.ctx.out() << rec.id << "\n";
     return 0;
 }

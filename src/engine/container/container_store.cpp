@@ -286,12 +286,17 @@ void ContainerStore::remove(const std::string& id) const {
     forget(id);
 }
 
-void ContainerStore::forget(const std::string& id) const {
+bool ContainerStore::forget(const std::string& id) const {
+    bool found = false;
     db_->write([&] {
         Stmt s(*db_, "DELETE FROM containers WHERE id=?");
         s.bind(1, id).step();
+        found = db_->changes() > 0;
     });
+    return found;
 }
+
+void ContainerStore::transaction(const std::function<void()>& fn) const { db_->write(fn); }
 
 std::vector<std::string> ContainerStore::dirIds() const {
     std::vector<std::string> out;

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -108,8 +109,14 @@ class ContainerStore {
     void markRemoving(const std::string& id) const;
     // Removes the directory, then the row (a crash in between leaves a row to finish removing).
     void remove(const std::string& id) const;
-    // Deletes the row only (system check: a row whose directory is gone).
-    void forget(const std::string& id) const;
+    // Deletes the row only (system check: a row whose directory is gone). Returns whether there
+    // was one (two removers racing: only one finds it).
+    bool forget(const std::string& id) const;
+
+    // fn in one write transaction on this store's connection to berth.db: the records written
+    // and the events recorded inside it (engine/events/journal, same connection) commit together,
+    // one commit instead of one each.
+    void transaction(const std::function<void()>& fn) const;
 
     // Every row, any phase.
     std::vector<RecordEntry> entries() const;

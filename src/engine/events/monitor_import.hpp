@@ -12,6 +12,9 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
+
+#include "engine/events/event.hpp"
 
 namespace berth::engine {
 class Engine;
@@ -22,6 +25,15 @@ namespace berth::engine::events {
 
 // Best effort (never throws). Returns the number of lines newly recorded.
 int importMonitorEvents(const Engine& eng, const ContainerRecord& rec);
+
+// The same in two steps, for a caller that records them inside its own transaction after the
+// file is gone (remove: read, move the directory away, then one commit for die + destroy).
+struct MonitorEvent {
+    Event event;
+    std::string source;  // the idempotency key
+};
+std::vector<MonitorEvent> readMonitorEvents(const Engine& eng, const ContainerRecord& rec);
+int recordMonitorEvents(const Engine& eng, const std::vector<MonitorEvent>& found);
 
 // For a follower: remembers how far each container's file was read, and imports only new lines.
 class MonitorEventImporter {

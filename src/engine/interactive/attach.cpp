@@ -71,7 +71,7 @@ AttachOutcome Engine::runAttached(const ContainerRecord& rec, const AttachStdio&
     if (tty) (void)(terminalSize(withStdin ? io.inFd : -1, &handoff.rows, &handoff.cols) ||
                     terminalSize(io.outFd, &handoff.rows, &handoff.cols));
     if (io.sigProxy && !tty) proxySignals(mdir);
-    start(rec.id, /*noStart=*/false, &handoff);
+    start(rec, /*noStart=*/false, &handoff);
     UniqueFd conn = std::move(handoff.conn);
     uint64_t clientId = handoff.clientId;
 

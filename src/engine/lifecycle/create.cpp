@@ -208,7 +208,7 @@ void Engine::reserveName(ContainerRecord& rec, bool generated) {
     }
 }
 
-ContainerRecord Engine::create(const RunOptions& o) {
+ContainerRecord Engine::create(const RunOptions& o, bool startsNext) {
     validateRunOptions(o);
     // Checked before anything is written (they are built again into the record below).
     logConfigJson(o.logDriver, o.logOpts);
@@ -293,9 +293,17 @@ ContainerRecord Engine::create(const RunOptions& o) {
     rec.config = configJson(opts, spec.process, imageCfg, o.image);
     rec.hostConfig = hostConfigJson(opts, runtimeName);
     rec.mounts = mountsInspectJson(opts.mounts);
-    store_.save(rec);  // one transaction: the row is ready, the container exists from here on
-    for (auto& v : createdVolumes) events::record(cfg_.root, "volume", "create", v, {{"driver", "local"}});
-    events::recordContainer(*this, rec, "create");
+    // A start follows at once (run): saved started already, so start() writes nothing before it
+    // spawns the monitor. A kill in between leaves what a start killed before its spawn did: a
+    // started record without a monitor, status "created".
+    rec.started = startsNext;
+    // One transaction: the row is ready (the container exists from here on) with its events.
+    store_.transaction([&] {
+        store_.save(rec);
+        for (auto& v : createdVolumes)
+            events::record(cfg_.root, "volume", "create", v, {{"driver", "local"}});
+        events::recordContainer(*this, rec, "create");
+    });
     rollback.commit();
     return rec;
 }

@@ -11,7 +11,7 @@
 #include "engine/events/journal.hpp"
 #include "engine/events/monitor_import.hpp"
 #include "engine/lifecycle/runtime_delete.hpp"
-#include "engine/lifecycle/trash.hpp"
+#include "engine/trash/trash.hpp"
 #include "engine/monitor/client.hpp"
 #include "engine/volumes/container_volumes.hpp"
 
@@ -23,7 +23,7 @@ std::string Engine::trashDir() const {
 
 void Engine::removeContainerDir(const std::string& id) const {
     // One rename; the files are deleted in the background (trash.hpp says why).
-    trash::discard(trashDir(), store_.dir(id), id);
+    trash::discard(trashDir(), store_.dir(id), id, cfg_.binDir + "/berth-trash");
 }
 
 std::vector<std::string> Engine::trashLeftovers() const {
@@ -92,12 +92,22 @@ void Engine::remove(const std::string& idOrName, bool force, bool volumes) {
     }
     if (release != monitor::MonitorRelease::Released) deleteRuntimeState(rec);
     unmountAllUnder(store_.dir(rec.id));
-    events::importMonitorEvents(*this, rec);  // its die, before the monitor dir goes
+    auto died = events::readMonitorEvents(*this, rec);  // its die, before the monitor dir goes
     removeContainerDir(rec.id);  // the directory, then the row
-    store_.forget(rec.id);
-    // docker rm -v, and --rm: the container's anonymous volumes go with it.
-    if (volumes || rec.autoRemove) removeAnonymousVolumes(*this, rec);
-    events::recordContainer(*this, rec, "destroy");
+    // docker rm -v, and --rm: the container's anonymous volumes go with it, after the row.
+    bool withVolumes = (volumes || rec.autoRemove) && !volumeNamesOf(rec).empty();
+    // One commit for the die, the row and the destroy (a kill before it leaves a row without a
+    // directory: system check forgets it). Only the remover that deleted the row records the
+    // destroy (the monitor's exit command may race an attached `run --rm`).
+    bool removedRow = false;
+    store_.transaction([&] {
+        events::recordMonitorEvents(*this, died);
+        removedRow = store_.forget(rec.id);
+        if (removedRow && !withVolumes) events::recordContainer(*this, rec, "destroy");
+    });
+    if (!withVolumes) return;
+    removeAnonymousVolumes(*this, rec);
+    if (removedRow) events::recordContainer(*this, rec, "destroy");
 }
 
 }  // namespace berth::engine

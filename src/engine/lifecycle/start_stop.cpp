@@ -84,7 +84,10 @@ void detachHostRootfs(const std::string& rootfs) {
 }  // namespace
 
 void Engine::start(const std::string& idOrName, bool noStart, AttachAtStart* attach) {
-    ContainerRecord rec = store_.get(idOrName);
+    start(store_.get(idOrName), noStart, attach);
+}
+
+void Engine::start(ContainerRecord rec, bool noStart, AttachAtStart* attach) {
     auto st = state(rec);
     if (st.running || st.restarting) return;  // docker start on a running container: no-op
     if (attach) noStart = false;
@@ -124,8 +127,10 @@ void Engine::start(const std::string& idOrName, bool noStart, AttachAtStart* att
     // Docker unmounts a stopped container's rootfs; --rm ones are removed (and unmounted) anyway.
     m.unmountRootfs = !rec.autoRemove;
     mkdirAll(m.runtimeRoot, 0700);
-    rec.started = true;
-    store_.save(rec);
+    if (!rec.started) {  // create saved it started when a start followed at once (run)
+        rec.started = true;
+        store_.save(rec);
+    }
     UniqueFd monitorEnd;
     if (attach) {
         int pair[2];

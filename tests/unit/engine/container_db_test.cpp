@@ -11,6 +11,7 @@
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "engine/container/container_store.hpp"
+#include "engine/events/journal.hpp"
 #include "store/image/metadata_db.hpp"
 #include "support/test_support.hpp"
 
@@ -33,6 +34,14 @@ std::string idOf(char c, int n = 0) {
     std::string num = std::to_string(n);
     id.replace(64 - num.size(), num.size(), num);
     return id;
+}
+
+events::Event eventOf(const std::string& action, const std::string& id) {
+    events::Event e;
+    e.type = "container";
+    e.action = action;
+    e.actorId = id;
+    return e;
 }
 
 // Runs fn in a child process; returns its exit status.
@@ -201,8 +210,36 @@ TEST(ContainerDb, LeftoversAreDirsWithoutRowsAndDeadCreates) {
     store.remove(idOf('b'));
     EXPECT_TRUE(store.leftoverIds().empty());
     // A row whose directory is gone is not a create leftover; check finds it via dirIds().
-    store.forget(ready.id);
+    EXPECT_TRUE(store.forget(ready.id));
     EXPECT_FALSE(store.find("ready"));
+    EXPECT_FALSE(store.forget(ready.id));  // a second remover finds nothing to delete
+}
+
+// create's and remove's single commit: the record and the events recorded inside it (the
+// journal shares the connection) commit together, or not at all.
+TEST(ContainerDb, TransactionCommitsRecordAndEventsTogether) {
+    berth::test::TempDir dir;
+    ContainerStore store(dir.path());
+    auto& journal = events::journalFor(dir.path());
+    auto rec = makeRec(idOf('a'), "web");
+    store.reserve(rec);
+    store.transaction([&] {
+        store.save(rec);
+        journal.record(eventOf("create", rec.id));
+    });
+    EXPECT_TRUE(store.find("web"));
+    EXPECT_EQ(journal.query({}).size(), 1u);
+    auto other = makeRec(idOf('b'), "db");
+    store.reserve(other);
+    EXPECT_THROW(store.transaction([&] {
+                     store.save(other);
+                     journal.record(eventOf("create", other.id));
+                     throw berth::Error("killed midway");
+                 }),
+                 berth::Error);
+    EXPECT_FALSE(store.find("db"));  // still "creating": hidden
+    EXPECT_EQ(store.entry(other.id)->phase, RecordPhase::Creating);
+    EXPECT_EQ(journal.query({}).size(), 1u);
 }
 
 TEST(ContainerDb, SurvivesReopenAndConcurrentWriters) {
