@@ -5,6 +5,7 @@
 
 #include "cli/error_text.hpp"
 #include "cli/format/formatter.hpp"
+#include "cli/heap_prefault.hpp"
 #include "cli/verbs.hpp"
 #include "cli/version.hpp"
 #include "common/log.hpp"
@@ -197,6 +198,7 @@ int runCli(const std::vector<std::string>& args, CliContext& ctx) {
 }
 
 int berthMain(int argc, char** argv) {
+    heapOnHugePage();
     std::ios::sync_with_stdio(false);
     std::vector<std::string> args(argv + 1, argv + argc);
     CliContext ctx(std::cout, std::cerr, 0);

@@ -91,14 +91,15 @@ void mkdirAll(const std::string& path, unsigned mode) {
     struct stat st;
     // Usually there already: one stat instead of a mkdir per component (~20 per `berth run`).
     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return;
-    std::string cur;
-    size_t pos = 0;
-    while (pos != std::string::npos) {
-        pos = path.find('/', pos + 1);
-        cur = path.substr(0, pos);
-        if (cur.empty()) continue;
-        if (::mkdir(cur.c_str(), mode) < 0 && errno != EEXIST) throw SysError("mkdir " + cur);
+    // Else usually only the last component is missing (a container's upper/work/rootfs): one
+    // mkdir; the parents only when it says they are missing too.
+    if (::mkdir(path.c_str(), mode) == 0) return;
+    if (errno == ENOENT) {
+        auto slash = path.find_last_of('/');
+        if (slash != std::string::npos && slash > 0) mkdirAll(path.substr(0, slash), mode);
+        if (::mkdir(path.c_str(), mode) == 0) return;
     }
+    if (errno != EEXIST) throw SysError("mkdir " + path);
     if (::stat(path.c_str(), &st) < 0) throw SysError("stat " + path);
     if (!S_ISDIR(st.st_mode)) throw Error("mkdir " + path + ": exists and is not a directory");
 }
