@@ -1,10 +1,9 @@
-#include "runtime/cgroups/text_fields.hpp"
 #include "runtime/cgroups/cgroup_layout.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 
+#include "common/proc_cgroup.hpp"
 #include "common/safe_path.hpp"
 #include "common/strings.hpp"
 
@@ -24,56 +23,26 @@ bool underRoot(const std::string& path, const std::string& root) {
 
 }  // namespace
 
-std::string unescapeMountinfo(const std::string& s) {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\\' && i + 3 < s.size() &&
-            std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
-            out += char(std::stoi(s.substr(i + 1, 3), nullptr, 8));
-            i += 3;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
 CgroupLayout parseCgroupLayout(const std::string& mountinfo, const std::string& selfCgroup,
                                const std::string& cgroupRoot) {
     CgroupLayout layout;
     // Own cgroup per hierarchy: "4:memory:/a/b", "1:cpu,cpuacct:/", "0::/x" (v2).
     std::map<std::string, std::string> ownByController;
     std::string ownUnified = "/";
-    for (const auto& line : textLines(selfCgroup)) {
-        auto first = line.find(':');
-        auto second = line.find(':', first + 1);
-        if (first == std::string::npos || second == std::string::npos) continue;
-        std::string ctls = line.substr(first + 1, second - first - 1);
-        std::string path = line.substr(second + 1);
-        if (ctls.empty()) {
-            ownUnified = path;
-            continue;
-        }
-        for (auto& c : split(ctls, ',')) ownByController[c] = path;
+    for (const auto& g : parseProcCgroup(selfCgroup)) {
+        if (g.controllers.empty()) ownUnified = g.path;
+        for (auto& c : g.controllers) ownByController[c] = g.path;
     }
 
-    for (const auto& line : textLines(mountinfo)) {
-        auto dash = line.find(" - ");
-        if (dash == std::string::npos) continue;
-        std::vector<std::string> pre = split(line.substr(0, dash), ' ');
-        std::vector<std::string> post = split(line.substr(dash + 3), ' ');
-        if (pre.size() < 5 || post.size() < 3) continue;
-        std::string root = unescapeMountinfo(pre[3]);
-        std::string mountPoint = unescapeMountinfo(pre[4]);
-        const std::string& fstype = post[0];
-        if (!underRoot(mountPoint, cgroupRoot)) continue;
-        if (fstype == "cgroup2") {
-            layout.unifiedMount = mountPoint;
-            layout.unifiedMountRoot = root;
+    for (const auto& m : parseMountInfo(mountinfo)) {
+        if (!underRoot(m.mountPoint, cgroupRoot)) continue;
+        if (m.fstype == "cgroup2") {
+            layout.unifiedMount = m.mountPoint;
+            layout.unifiedMountRoot = m.root;
             layout.unifiedOwnPath = ownUnified;
-        } else if (fstype == "cgroup") {
+        } else if (m.fstype == "cgroup") {
             V1Hierarchy h;
-            for (auto& opt : split(post[2], ','))
+            for (auto& opt : split(m.superOptions, ','))
                 if (isV1Controller(opt)) h.controllers.push_back(opt);
             if (h.controllers.empty()) continue;
             // A hierarchy mounted twice (bind) counts once: keep the first mount point.
@@ -81,8 +50,8 @@ CgroupLayout parseCgroupLayout(const std::string& mountinfo, const std::string& 
                 return o.controllers == h.controllers;
             });
             if (dup) continue;
-            h.mountPoint = mountPoint;
-            h.mountRoot = root;
+            h.mountPoint = m.mountPoint;
+            h.mountRoot = m.root;
             auto own = ownByController.find(h.controllers.front());
             h.ownPath = own != ownByController.end() ? own->second : "/";
             layout.v1.push_back(std::move(h));

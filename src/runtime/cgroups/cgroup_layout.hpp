@@ -34,7 +34,4 @@ CgroupLayout parseCgroupLayout(const std::string& mountinfo, const std::string& 
 std::string resolveCgroupDir(const std::string& mountPoint, const std::string& mountRoot,
                              const std::string& ownPath, const std::string& cgroupsPath);
 
-// "\040" escapes in mountinfo fields.
-std::string unescapeMountinfo(const std::string& s);
-
 }  // namespace berth::runtime::cgroups

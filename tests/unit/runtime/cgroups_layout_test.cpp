@@ -62,11 +62,6 @@ TEST(CgroupsLayout, ResolvesAbsoluteRelativeAndNamespacedPaths) {
               "/sys/fs/cgroup/init/c1");
 }
 
-TEST(CgroupsLayout, UnescapesMountinfo) {
-    EXPECT_EQ(unescapeMountinfo("/mnt/a\\040b"), "/mnt/a b");
-    EXPECT_EQ(unescapeMountinfo("/plain"), "/plain");
-}
-
 TEST(CgroupsStats, ParsesFlatKeyedAndLimits) {
     auto m = parseFlatKeyed("cache 10\nrss 20\nbogus x\n");
     EXPECT_EQ(m["cache"], 10u);

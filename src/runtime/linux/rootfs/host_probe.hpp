@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/linux/rootfs/mountinfo.hpp"
+#include "runtime/linux/rootfs/cgroup_hierarchies.hpp"
 
 namespace berth::runtime::rootfs {
 

@@ -12,11 +12,11 @@
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "common/mountinfo.hpp"
 #include "common/safe_path.hpp"
 #include "common/strings.hpp"
 #include "runtime/linux/rootfs/idmap_mount.hpp"
 #include "runtime/linux/rootfs/mount_options.hpp"
-#include "runtime/linux/rootfs/mountinfo.hpp"
 
 namespace berth::runtime::rootfs {
 namespace {

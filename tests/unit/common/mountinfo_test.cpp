@@ -1,8 +1,9 @@
+// The mount table parser every module reads /proc/self/mountinfo through.
+#include "common/mountinfo.hpp"
+
 #include <gtest/gtest.h>
 
-#include "runtime/linux/rootfs/mountinfo.hpp"
-
-using namespace berth::runtime::rootfs;
+using namespace berth;
 
 namespace {
 const char* kMountInfo =
@@ -17,15 +18,9 @@ const char* kMountInfo =
     "30 26 0:28 /sub /sys/fs/cgroup/memory rw,nosuid shared:12 - cgroup cgroup rw,memory\n"
     "40 22 0:50 / /tmp/with\\040space rw master:3 - tmpfs tmpfs rw\n"
     "41 22 0:51 / /data rw - ext4 /dev/sdb rw\n";
-
-const char* kProcCgroup =
-    "12:memory:/sub/box\n"
-    "4:cpu,cpuacct:/user.slice\n"
-    "1:name=systemd:/user.slice/session-1.scope\n"
-    "0::/user.slice/session-1.scope\n";
 }  // namespace
 
-TEST(RootfsMountInfo, ParsesFieldsAndEscapes) {
+TEST(MountInfo, ParsesFieldsAndEscapes) {
     auto m = parseMountInfo(kMountInfo);
     ASSERT_EQ(m.size(), 9u);
     EXPECT_EQ(m[0].id, 22);
@@ -36,41 +31,33 @@ TEST(RootfsMountInfo, ParsesFieldsAndEscapes) {
     EXPECT_TRUE(m[0].isShared());
     EXPECT_EQ(m[2].options, "ro,nosuid,nodev,noexec");
     EXPECT_EQ(m[2].superOptions, "ro,mode=755");
+    EXPECT_EQ(m[6].root, "/sub");
     EXPECT_EQ(m[7].mountPoint, "/tmp/with space");
     EXPECT_FALSE(m[7].isShared());  // master:3 is a slave, not shared
     EXPECT_EQ(m[7].optionalFields, "master:3");
     EXPECT_EQ(m[8].optionalFields, "");
 }
 
-TEST(RootfsMountInfo, FindsHoldingMount) {
+TEST(MountInfo, SkipsMalformedLines) {
+    auto m = parseMountInfo("garbage\n\n1 0 0:1 / /x rw\n41 22 0:51 / /data rw - ext4 /dev/sdb rw");
+    ASSERT_EQ(m.size(), 1u);  // a last line without '\n' counts
+    EXPECT_EQ(m[0].mountPoint, "/data");
+}
+
+TEST(MountInfo, UnescapesOctalOnly) {
+    EXPECT_EQ(unescapeMountInfoField("/mnt/a\\040b"), "/mnt/a b");
+    EXPECT_EQ(unescapeMountInfoField("a\\011b\\012c\\134d"), "a\tb\nc\\d");
+    EXPECT_EQ(unescapeMountInfoField("/plain"), "/plain");
+    EXPECT_EQ(unescapeMountInfoField("not\\089octal"), "not\\089octal");
+    EXPECT_EQ(unescapeMountInfoField("cut\\04"), "cut\\04");  // too short to be an escape
+}
+
+TEST(MountInfo, FindsHoldingMount) {
     auto m = parseMountInfo(kMountInfo);
     EXPECT_EQ(findMountHolding(m, "/data/x/y")->id, 41);
     EXPECT_EQ(findMountHolding(m, "/data")->id, 41);
     EXPECT_EQ(findMountHolding(m, "/database")->id, 22);  // prefix of a name is not a parent
     EXPECT_EQ(findMountHolding(m, "/sys/fs/cgroup/cpu")->id, 26);
     EXPECT_EQ(findMountHolding(m, "/tmp/with space/z")->id, 40);
-}
-
-TEST(RootfsMountInfo, ParsesProcCgroup) {
-    auto g = parseProcCgroup(kProcCgroup);
-    ASSERT_EQ(g.size(), 4u);
-    EXPECT_EQ(g[1].hierarchyId, 4);
-    EXPECT_EQ(g[1].controllers, (std::vector<std::string>{"cpu", "cpuacct"}));
-    EXPECT_EQ(g[1].path, "/user.slice");
-    EXPECT_TRUE(g[3].controllers.empty());
-    EXPECT_EQ(g[3].path, "/user.slice/session-1.scope");
-}
-
-TEST(RootfsMountInfo, JoinsCgroupV1Hierarchies) {
-    auto h = cgroupV1Hierarchies(parseMountInfo(kMountInfo), parseProcCgroup(kProcCgroup));
-    ASSERT_EQ(h.size(), 3u);  // the v2 line and the cgroup2 mount are not v1 hierarchies
-    // In mount order (runc's; a container's /proc/mounts then lists them as Docker's do).
-    EXPECT_EQ(h[0].subsystems, "name=systemd");
-    EXPECT_EQ(h[0].processDir, "/sys/fs/cgroup/systemd/user.slice/session-1.scope");
-    EXPECT_EQ(h[1].hostMountPoint, "/sys/fs/cgroup/cpu,cpuacct");
-    EXPECT_EQ(h[1].subsystems, "cpu,cpuacct");
-    EXPECT_EQ(h[1].processDir, "/sys/fs/cgroup/cpu,cpuacct/user.slice");
-    EXPECT_EQ(h[2].hostMountPoint, "/sys/fs/cgroup/memory");
-    // The memory mount shows the hierarchy from /sub: the process dir is relative to it.
-    EXPECT_EQ(h[2].processDir, "/sys/fs/cgroup/memory/box");
+    EXPECT_EQ(findMountHolding({}, "/x"), nullptr);
 }
