@@ -2,17 +2,13 @@
 
 #include <cstdlib>
 
+#include "common/safe_path.hpp"
 #include "common/strings.hpp"
 
 namespace berth {
 namespace {
 
 bool isOctalDigit(char c) { return c >= '0' && c <= '7'; }
-
-bool isUnder(const std::string& path, const std::string& dir) {
-    if (dir == "/") return !path.empty() && path[0] == '/';
-    return path == dir || (startsWith(path, dir) && path[dir.size()] == '/');
-}
 
 }  // namespace
 
@@ -74,7 +70,7 @@ const MountInfoEntry* findMountHolding(const std::vector<MountInfoEntry>& mounts
     const MountInfoEntry* best = nullptr;
     // Later entries shadow earlier ones mounted on the same point: take the last longest match.
     for (auto& m : mounts)
-        if (isUnder(path, m.mountPoint) &&
+        if (isPathWithin(path, m.mountPoint) &&
             (!best || m.mountPoint.size() >= best->mountPoint.size()))
             best = &m;
     return best;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "common/safe_path.hpp"
 #include "common/strings.hpp"
 
 namespace berth {
@@ -34,7 +35,7 @@ bool mountsHierarchyOf(const MountInfoEntry& m, const CgroupMembership& g) {
 
 std::string cgroupDirThrough(const MountInfoEntry& m, const CgroupMembership& g) {
     std::string rel = g.path;
-    if (m.root != "/" && (rel == m.root || startsWith(rel, m.root + "/")))
+    if (m.root != "/" && isPathWithin(rel, m.root))
         rel = rel.substr(m.root.size());
     if (rel.empty() || rel == "/") return m.mountPoint;
     return m.mountPoint + (rel[0] == '/' ? "" : "/") + rel;

@@ -65,6 +65,12 @@ std::string cleanPath(const std::string& path) {
     return out.empty() ? "." : out;
 }
 
+bool isPathWithin(std::string_view path, std::string_view dir) {
+    if (path.substr(0, dir.size()) != dir) return false;
+    return path.size() == dir.size() || (!dir.empty() && dir.back() == '/') ||
+           path[dir.size()] == '/';
+}
+
 std::pair<std::string, std::string> splitParent(const std::string& path) {
     std::string p = cleanPath("/" + path);
     auto slash = p.rfind('/');

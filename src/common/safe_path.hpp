@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "common/fd.hpp"
 
@@ -35,5 +36,9 @@ std::pair<std::string, std::string> splitParent(const std::string& path);
 
 // Lexically cleans a path: collapses "//", removes ".", resolves ".." without going above "/".
 std::string cleanPath(const std::string& path);
+
+// Lexically, whether path is dir or below it: "/a/b" and "/a" are within "/a", "/ab" is not;
+// every absolute path is within "/". Neither path is cleaned first.
+bool isPathWithin(std::string_view path, std::string_view dir);
 
 }  // namespace berth

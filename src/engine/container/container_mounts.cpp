@@ -7,16 +7,15 @@
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "common/mountinfo.hpp"
+#include "common/safe_path.hpp"
 
 namespace berth::engine {
 
 std::vector<std::string> mountsUnder(const std::string& dir, const std::string& mountinfoIn) {
     std::string text = mountinfoIn.empty() ? readFile("/proc/self/mountinfo") : mountinfoIn;
     std::vector<std::string> out;
-    for (const auto& m : parseMountInfo(text)) {
-        const std::string& point = m.mountPoint;
-        if (point == dir || point.compare(0, dir.size() + 1, dir + "/") == 0) out.push_back(point);
-    }
+    for (const auto& m : parseMountInfo(text))
+        if (isPathWithin(m.mountPoint, dir)) out.push_back(m.mountPoint);
     // Deepest first (umount of a path always takes its topmost mount, so stacked ones go in
     // turn).
     std::stable_sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) {

@@ -17,10 +17,6 @@ bool isV1Controller(const std::string& opt) {
     return known.count(opt) || startsWith(opt, "name=");
 }
 
-bool underRoot(const std::string& path, const std::string& root) {
-    return path == root || startsWith(path, root + "/");
-}
-
 }  // namespace
 
 CgroupLayout parseCgroupLayout(const std::string& mountinfo, const std::string& selfCgroup,
@@ -35,7 +31,7 @@ CgroupLayout parseCgroupLayout(const std::string& mountinfo, const std::string& 
     }
 
     for (const auto& m : parseMountInfo(mountinfo)) {
-        if (!underRoot(m.mountPoint, cgroupRoot)) continue;
+        if (!isPathWithin(m.mountPoint, cgroupRoot)) continue;
         if (m.fstype == "cgroup2") {
             layout.unifiedMount = m.mountPoint;
             layout.unifiedMountRoot = m.root;
@@ -67,7 +63,7 @@ std::string resolveCgroupDir(const std::string& mountPoint, const std::string& m
     // Relative: below our own cgroup. Our path is relative to the hierarchy root; the mount
     // shows mountRoot of it (inside a cgroup namespace or a bind of a sub-tree).
     std::string own = ownPath;
-    if (mountRoot != "/" && underRoot(own, mountRoot)) own = own.substr(mountRoot.size());
+    if (mountRoot != "/" && isPathWithin(own, mountRoot)) own = own.substr(mountRoot.size());
     return cleanPath(mountPoint + "/" + own + "/" + cgroupsPath);
 }
 

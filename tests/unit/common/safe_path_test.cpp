@@ -23,6 +23,17 @@ TEST(SplitParent, SplitsLastComponent) {
     EXPECT_EQ(splitParent("c"), (std::pair<std::string, std::string>{"/", "c"}));
 }
 
+TEST(IsPathWithin, ComponentWise) {
+    EXPECT_TRUE(isPathWithin("/a/b", "/a"));
+    EXPECT_TRUE(isPathWithin("/a", "/a"));
+    EXPECT_FALSE(isPathWithin("/ab", "/a"));
+    EXPECT_FALSE(isPathWithin("/a", "/a/b"));
+    EXPECT_TRUE(isPathWithin("/x/y", "/"));
+    EXPECT_TRUE(isPathWithin("/", "/"));
+    EXPECT_TRUE(isPathWithin("/a/b", "/a/"));
+    EXPECT_FALSE(isPathWithin("/a/../etc", "/b"));  // lexical: not cleaned
+}
+
 TEST(OpenInRoot, AbsoluteSymlinkStaysInsideRoot) {
     test::TempDir root;
     test::TempDir outside;

@@ -13,6 +13,7 @@
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "common/safe_path.hpp"
 #include "common/strings.hpp"
 #include "runtime/cgroups/cgroup_fs.hpp"
 #include "runtime/cgroups/cgroup_layout.hpp"
@@ -188,7 +189,7 @@ class FakeCgroupFs : public runtime::cgroups::RealCgroupFs {
     void populate(const std::string& dir) {
         auto put = [&](const std::string& spec) { FakeCgroupFs::put(dir, spec); };
         for (auto& [mp, c] : v1Mounts_) {
-            if (dir != mp && !startsWith(dir, mp + "/")) continue;
+            if (!isPathWithin(dir, mp)) continue;
             put("cgroup.procs=");
             put("tasks=");
             for (auto& f : v1ControllerFiles().at(c)) put(f);

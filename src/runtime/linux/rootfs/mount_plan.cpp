@@ -12,10 +12,6 @@
 namespace berth::runtime::rootfs {
 namespace {
 
-bool isUnder(const std::string& path, const std::string& dir) {
-    return path == dir || startsWith(path, dir + "/");
-}
-
 // Files under /proc a bind mount may cover (lxcfs and friends); anything else under /proc is
 // refused so a config cannot hide or redirect procfs entries (runc checkProcMount).
 constexpr const char* kProcBindAllowList[] = {
@@ -33,7 +29,7 @@ constexpr const char* kProcBindAllowList[] = {
 
 void checkProcDestination(const std::string& dest, const std::string& type, bool bind,
                           const std::string& source, HostProbe& probe) {
-    if (!isUnder(dest, "/proc")) return;
+    if (!isPathWithin(dest, "/proc")) return;
     bool sourceIsProc = bind && probe.fsTypeOf(source) == PROC_SUPER_MAGIC;
     if (dest == "/proc") {
         if (type == "proc" || sourceIsProc) return;

@@ -14,7 +14,6 @@
 #include "common/file_io.hpp"
 #include "common/mountinfo.hpp"
 #include "common/safe_path.hpp"
-#include "common/strings.hpp"
 #include "runtime/linux/rootfs/idmap_mount.hpp"
 #include "runtime/linux/rootfs/mount_options.hpp"
 
@@ -23,10 +22,6 @@ namespace {
 
 const char* orNull(const std::string& s) {
     return s.empty() ? nullptr : s.c_str();
-}
-
-bool isUnder(const std::string& path, const std::string& dir) {
-    return path == dir || startsWith(path, dir + "/");
 }
 
 void sysMount(const std::string& source, const std::string& target, const std::string& fstype,
@@ -140,7 +135,7 @@ void PlanExecutor::mount(const Step& step) {
         // A mount under /proc must land on the real procfs mounted earlier, not on a look-alike
         // directory shipped in the image (CVE-2019-16884 lesson). (/sys has no such check:
         // mounts below it legitimately sit on tmpfs or cgroup filesystems.)
-        if (isUnder(step.target, "/proc") && step.target != "/proc" &&
+        if (isPathWithin(step.target, "/proc") && step.target != "/proc" &&
             fsTypeOfFd(target.get()) != PROC_SUPER_MAGIC)
             throw Error("target " + step.target + " is not on procfs", EXDEV);
     }
