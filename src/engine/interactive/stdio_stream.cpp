@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "engine/interactive/detach_keys.hpp"
+#include "engine/monitor/stdcopy.hpp"
 
 namespace berth::engine {
 
@@ -155,16 +156,10 @@ StreamEnd streamStdio(const StreamEnds& e) {
                 continue;
             }
             frames.append(buf, static_cast<size_t>(r));
-            // stdcopy frames: [stream, 0, 0, 0, size BE32] payload
-            size_t off = 0;
-            while (frames.size() - off >= 8) {
-                auto* h = reinterpret_cast<const unsigned char*>(frames.data() + off);
-                size_t len = (size_t(h[4]) << 24) | (size_t(h[5]) << 16) | (size_t(h[6]) << 8) | h[7];
-                if (frames.size() - off < 8 + len) break;
-                writeAll(h[0] == 2 ? e.errFd : e.outFd, frames.data() + off + 8, len);
-                off += 8 + len;
-            }
-            frames.erase(0, off);
+            monitor::takeStdcopyFrames(frames, [&](monitor::Stream s, std::string_view payload) {
+                writeAll(s == monitor::Stream::Stderr ? e.errFd : e.outFd, payload.data(),
+                         payload.size());
+            });
         }
     }
     return StreamEnd::OutputClosed;

@@ -15,6 +15,7 @@
 #include "engine/monitor/monitor.hpp"
 #include "engine/monitor/monitor_internal.hpp"
 #include "engine/monitor/process.hpp"
+#include "engine/monitor/stdcopy.hpp"
 #include "engine/monitor/unix_socket.hpp"
 
 namespace berth::monitor {
@@ -146,16 +147,8 @@ bool Monitor::execOutput(ExecSession& s, int fd, Stream stream) {
     Client* c = s.clientId ? findClient(s.clientId) : nullptr;
     if (!c) return true;  // detached: exec output is not logged (as Docker)
     if (!s.tty) {
-        size_t len = static_cast<size_t>(n);
-        unsigned char header[8] = {static_cast<unsigned char>(stream == Stream::Stdout ? 1 : 2),
-                                   0,
-                                   0,
-                                   0,
-                                   static_cast<unsigned char>(len >> 24),
-                                   static_cast<unsigned char>(len >> 16),
-                                   static_cast<unsigned char>(len >> 8),
-                                   static_cast<unsigned char>(len)};
-        sendToClient(*c, reinterpret_cast<const char*>(header), sizeof header);
+        auto header = stdcopyHeader(stream, static_cast<size_t>(n));
+        sendToClient(*c, header.data(), header.size());
     }
     sendToClient(*c, buf, static_cast<size_t>(n));
     return true;

@@ -10,6 +10,7 @@
 #include "common/error.hpp"
 #include "engine/monitor/monitor.hpp"
 #include "engine/monitor/monitor_internal.hpp"
+#include "engine/monitor/stdcopy.hpp"
 
 namespace berth::monitor {
 
@@ -134,16 +135,8 @@ void Monitor::deliver(Stream stream, const char* data, size_t len) {
             sendToClient(*c, data, len);
             continue;
         }
-        // Docker's stdcopy frame: [stream, 0, 0, 0, size as big-endian uint32].
-        unsigned char header[8] = {static_cast<unsigned char>(stream == Stream::Stdout ? 1 : 2),
-                                   0,
-                                   0,
-                                   0,
-                                   static_cast<unsigned char>(len >> 24),
-                                   static_cast<unsigned char>(len >> 16),
-                                   static_cast<unsigned char>(len >> 8),
-                                   static_cast<unsigned char>(len)};
-        sendToClient(*c, reinterpret_cast<const char*>(header), sizeof header);
+        auto header = stdcopyHeader(stream, len);
+        sendToClient(*c, header.data(), header.size());
         sendToClient(*c, data, len);
     }
 }

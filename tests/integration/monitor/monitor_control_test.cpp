@@ -2,6 +2,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include "engine/monitor/stdcopy.hpp"
 #include "monitor_fixture.hpp"
 
 namespace berth::monitor::test {
@@ -32,14 +33,9 @@ struct Attached {
                 continue;
             }
             raw.append(chunk, static_cast<size_t>(n));
-            while (raw.size() >= 8) {
-                auto* h = reinterpret_cast<const unsigned char*>(raw.data());
-                size_t len =
-                    (size_t{h[4]} << 24) | (size_t{h[5]} << 16) | (size_t{h[6]} << 8) | h[7];
-                if (raw.size() < 8 + len) break;
-                (h[0] == 2 ? err : out).append(raw, 8, len);
-                raw.erase(0, 8 + len);
-            }
+            takeStdcopyFrames(raw, [&](Stream s, std::string_view payload) {
+                (s == Stream::Stderr ? err : out).append(payload);
+            });
         }
         return pred();
     }
