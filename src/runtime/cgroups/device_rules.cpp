@@ -9,16 +9,6 @@ namespace {
 
 using oci::DeviceRule;
 
-DeviceRule rule(bool allow, char type, int64_t major, int64_t minor, const char* access) {
-    DeviceRule r;
-    r.allow = allow;
-    r.type = type;
-    r.major = major;
-    r.minor = minor;
-    r.access = access;
-    return r;
-}
-
 bool isReset(const DeviceRule& r) {
     return r.type == 'a' && r.major == -1 && r.minor == -1 &&
            std::all_of(std::begin("rwm"), std::end("rwm") - 1,
@@ -76,21 +66,23 @@ std::vector<DeviceRule> containerDeviceRules(const std::vector<DeviceRule>& spec
         bool named = false;
         for (auto& r : specRules)
             named = named || (r.type == type && r.major == d.major && r.minor == d.minor);
-        if (!named) out.push_back(rule(true, type, d.major, d.minor, "rwm"));
+        if (!named) out.push_back(DeviceRule{true, type, d.major, d.minor, "rwm"});
     }
     // runc's specconv.AllowedDevices: mknod of anything, and the standard nodes.
+    // {allow, type, major, minor, access}
     const DeviceRule defaults[] = {
-        rule(true, 'c', -1, -1, "m"),    rule(true, 'b', -1, -1, "m"),
-        rule(true, 'c', 1, 3, "rwm"),     // /dev/null
-        rule(true, 'c', 1, 8, "rwm"),     // /dev/random
-        rule(true, 'c', 1, 7, "rwm"),     // /dev/full
-        rule(true, 'c', 5, 0, "rwm"),     // /dev/tty
-        rule(true, 'c', 1, 5, "rwm"),     // /dev/zero
-        rule(true, 'c', 1, 9, "rwm"),     // /dev/urandom
-        rule(true, 'c', 5, 1, "rwm"),     // /dev/console
-        rule(true, 'c', 136, -1, "rwm"),  // /dev/pts/*
-        rule(true, 'c', 5, 2, "rwm"),     // /dev/ptmx
-        rule(true, 'c', 10, 200, "rwm"),  // /dev/net/tun
+        {true, 'c', -1, -1, "m"},     // mknod of any char device
+        {true, 'b', -1, -1, "m"},     // and of any block device
+        {true, 'c', 1, 3, "rwm"},     // /dev/null
+        {true, 'c', 1, 8, "rwm"},     // /dev/random
+        {true, 'c', 1, 7, "rwm"},     // /dev/full
+        {true, 'c', 5, 0, "rwm"},     // /dev/tty
+        {true, 'c', 1, 5, "rwm"},     // /dev/zero
+        {true, 'c', 1, 9, "rwm"},     // /dev/urandom
+        {true, 'c', 5, 1, "rwm"},     // /dev/console
+        {true, 'c', 136, -1, "rwm"},  // /dev/pts/*
+        {true, 'c', 5, 2, "rwm"},     // /dev/ptmx
+        {true, 'c', 10, 200, "rwm"},  // /dev/net/tun
     };
     out.insert(out.end(), std::begin(defaults), std::end(defaults));
     return out;

@@ -6,26 +6,14 @@
 using namespace berth;
 using namespace berth::runtime::cgroups;
 
-namespace {
-
-oci::DeviceRule rule(bool allow, char type, int64_t major, int64_t minor, const char* access) {
-    oci::DeviceRule r;
-    r.allow = allow;
-    r.type = type;
-    r.major = major;
-    r.minor = minor;
-    r.access = access;
-    return r;
-}
-
-}  // namespace
+using Rule = oci::DeviceRule;  // {allow, type, major, minor, access}
 
 TEST(CgroupsDevices, DockerStyleListAllowsStandardNodesOnly) {
     oci::Device fuse;
     fuse.type = "c";
     fuse.major = 10;
     fuse.minor = 229;
-    auto rules = containerDeviceRules({rule(false, 'a', -1, -1, "rwm")}, {fuse});
+    auto rules = containerDeviceRules({Rule{false, 'a', -1, -1, "rwm"}}, {fuse});
     auto prog = deviceFilterProgram(rules);
     EXPECT_TRUE(evaluateDeviceFilter(prog, 'c', 1, 3, "rw"));     // null
     EXPECT_TRUE(evaluateDeviceFilter(prog, 'c', 1, 9, "r"));      // urandom
@@ -38,8 +26,8 @@ TEST(CgroupsDevices, DockerStyleListAllowsStandardNodesOnly) {
 }
 
 TEST(CgroupsDevices, LastMatchingRuleWinsAndPartialAccess) {
-    auto prog = deviceFilterProgram({rule(false, 'a', -1, -1, "rwm"), rule(true, 'c', 1, -1, "rw"),
-                                     rule(false, 'c', 1, 5, "w")});
+    auto prog = deviceFilterProgram({Rule{false, 'a', -1, -1, "rwm"}, Rule{true, 'c', 1, -1, "rw"},
+                                     Rule{false, 'c', 1, 5, "w"}});
     EXPECT_TRUE(evaluateDeviceFilter(prog, 'c', 1, 3, "rw"));
     EXPECT_TRUE(evaluateDeviceFilter(prog, 'c', 1, 5, "r"));
     EXPECT_FALSE(evaluateDeviceFilter(prog, 'c', 1, 5, "w"));   // denied by the later rule
@@ -49,23 +37,23 @@ TEST(CgroupsDevices, LastMatchingRuleWinsAndPartialAccess) {
 }
 
 TEST(CgroupsDevices, DefaultIsAllowWithoutResetAndResetDropsEarlierRules) {
-    auto open = deviceFilterProgram({rule(false, 'b', 8, -1, "rwm")});
+    auto open = deviceFilterProgram({Rule{false, 'b', 8, -1, "rwm"}});
     EXPECT_TRUE(evaluateDeviceFilter(open, 'c', 4, 1, "rw"));
     EXPECT_FALSE(evaluateDeviceFilter(open, 'b', 8, 16, "r"));
     auto reset =
-        deviceFilterProgram({rule(true, 'c', 4, 1, "rwm"), rule(false, 'a', -1, -1, "rwm")});
+        deviceFilterProgram({Rule{true, 'c', 4, 1, "rwm"}, Rule{false, 'a', -1, -1, "rwm"}});
     EXPECT_FALSE(evaluateDeviceFilter(reset, 'c', 4, 1, "r"));
 }
 
 TEST(CgroupsDevices, V1RuleStrings) {
-    EXPECT_EQ(v1DeviceRuleString(rule(true, 'c', 1, 3, "rwm")), "c 1:3 rwm");
-    EXPECT_EQ(v1DeviceRuleString(rule(false, 'a', -1, -1, "rwm")), "a *:* rwm");
-    EXPECT_EQ(v1DeviceRuleString(rule(true, 'c', 136, -1, "rw")), "c 136:* rw");
+    EXPECT_EQ(v1DeviceRuleString(Rule{true, 'c', 1, 3, "rwm"}), "c 1:3 rwm");
+    EXPECT_EQ(v1DeviceRuleString(Rule{false, 'a', -1, -1, "rwm"}), "a *:* rwm");
+    EXPECT_EQ(v1DeviceRuleString(Rule{true, 'c', 136, -1, "rw"}), "c 136:* rw");
 }
 
 TEST(CgroupsDevices, AppendedAllowRuleWinsOverTheDefaults) {
-    auto rules = containerDeviceRules({rule(false, 'a', -1, -1, "rwm")}, {});
-    rules.push_back(rule(true, 'b', 254, -1, "r"));
+    auto rules = containerDeviceRules({Rule{false, 'a', -1, -1, "rwm"}}, {});
+    rules.push_back(Rule{true, 'b', 254, -1, "r"});
     auto prog = deviceFilterProgram(rules);
     EXPECT_TRUE(evaluateDeviceFilter(prog, 'b', 254, 0, "r"));
     EXPECT_FALSE(evaluateDeviceFilter(prog, 'b', 254, 0, "w"));
