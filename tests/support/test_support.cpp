@@ -9,12 +9,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
+#include "common/mountinfo.hpp"
 #include "common/strings.hpp"
 
 namespace berth::test {
@@ -28,14 +28,12 @@ TempDir::TempDir(const std::string& prefix) {
 
 TempDir::~TempDir() {
     // Unmount anything left beneath us, deepest first (a failed test must not leak mounts).
-    std::ifstream mounts("/proc/self/mountinfo");
-    std::vector<std::string> targets;
-    std::string line;
-    while (std::getline(mounts, line)) {
-        auto f = split(line, ' ');
-        if (f.size() > 4 && startsWith(f[4], path_ + "/")) targets.push_back(f[4]);
+    try {
+        auto mounts = parseMountInfo(readFile("/proc/self/mountinfo"));
+        for (auto m = mounts.rbegin(); m != mounts.rend(); ++m)
+            if (startsWith(m->mountPoint, path_ + "/")) umount2(m->mountPoint.c_str(), MNT_DETACH);
+    } catch (...) {
     }
-    for (auto it = targets.rbegin(); it != targets.rend(); ++it) umount2(it->c_str(), MNT_DETACH);
     try {
         removeAll(path_);
     } catch (...) {

@@ -14,8 +14,8 @@ using namespace berth::test;
 
 namespace {
 
-void reportMount(Report& r, const std::vector<MountLine>& table, const std::string& point) {
-    const MountLine* m = findMount(table, point);
+void reportMount(Report& r, const std::vector<MountInfoEntry>& table, const std::string& point) {
+    const MountInfoEntry* m = findMount(table, point);
     r.add("mount:" + point, m ? m->fstype + " " + m->options + " " + m->superOptions : "none");
 }
 

@@ -7,8 +7,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
-
 #include "common/error.hpp"
 #include "common/fd.hpp"
 #include "common/file_io.hpp"
@@ -193,26 +191,13 @@ std::string writeResult(const std::string& path, const std::string& data) {
     return "ok";
 }
 
-std::vector<MountLine> mountTable() {
-    std::vector<MountLine> out;
-    std::ifstream in("/proc/self/mountinfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        auto f = split(line, ' ');
-        size_t sep = 0;
-        for (size_t i = 6; i < f.size(); ++i)
-            if (f[i] == "-") {
-                sep = i;
-                break;
-            }
-        if (sep == 0 || sep + 3 >= f.size()) continue;
-        out.push_back({f[4], f[5], f[sep + 1], f[sep + 2], f[sep + 3]});
-    }
-    return out;
+std::vector<MountInfoEntry> mountTable() {
+    return parseMountInfo(readFile("/proc/self/mountinfo"));
 }
 
-const MountLine* findMount(const std::vector<MountLine>& table, const std::string& mountPoint) {
-    const MountLine* found = nullptr;
+const MountInfoEntry* findMount(const std::vector<MountInfoEntry>& table,
+                                const std::string& mountPoint) {
+    const MountInfoEntry* found = nullptr;
     for (auto& m : table)
         if (m.mountPoint == mountPoint) found = &m;
     return found;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/mountinfo.hpp"
 #include "oci/runtime_spec.hpp"
 #include "runtime/linux/rootfs.hpp"
 
@@ -56,12 +57,11 @@ std::string statSummary(const std::string& path);  // "c 1:3 0666" / "l pts/ptmx
 std::string readResult(const std::string& path);   // "ok:<content>" / "err ENOENT"
 std::string writeResult(const std::string& path, const std::string& data);  // "ok" / "err EROFS"
 
-struct MountLine {
-    std::string mountPoint, options, fstype, source, superOptions;
-};
-std::vector<MountLine> mountTable();
+// This process's /proc/self/mountinfo.
+std::vector<MountInfoEntry> mountTable();
 // The last (top-most) mount at mountPoint, or nullptr.
-const MountLine* findMount(const std::vector<MountLine>& table, const std::string& mountPoint);
+const MountInfoEntry* findMount(const std::vector<MountInfoEntry>& table,
+                                const std::string& mountPoint);
 bool hasOption(const std::string& options, const std::string& opt);
 
 oci::Mount makeMount(std::string dest, std::string type, std::string source,

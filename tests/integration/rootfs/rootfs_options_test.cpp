@@ -29,7 +29,7 @@ struct Fixture {
 // "<fstype> <per-mount options>" of the top mount at point.
 std::string mountSummary(const std::string& point) {
     auto table = mountTable();
-    const MountLine* m = findMount(table, point);
+    const MountInfoEntry* m = findMount(table, point);
     return m ? m->fstype + " " + m->options : "none";
 }
 

@@ -77,9 +77,9 @@ TEST(RootfsSecurity, SymlinkDestinationsStayInsideRootfs) {
         spec, f.ctx,
         [&](Report& r) {
             auto table = mountTable();
-            const MountLine* abs = findMount(table, outside.path());
+            const MountInfoEntry* abs = findMount(table, outside.path());
             r.add("absInside", abs ? abs->fstype : "none");
-            const MountLine* rel = findMount(table, outside.path() + "/sub");
+            const MountInfoEntry* rel = findMount(table, outside.path() + "/sub");
             r.add("relInside", rel ? rel->fstype : "none");
             r.add("fileInside", readResult(hostFile));
             r.add("writeAbs", writeResult("/abs/marker", "x"));
