@@ -108,6 +108,15 @@ std::string fixturePath(const std::string& rel) {
         dir = std::string(BERTH_SOURCE_DIR) + "/../../shared/fixtures";
     return dir + "/" + rel;
 }
+std::string errorOf(const std::function<void()>& fn) {
+    try {
+        fn();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
 bool runningAsRoot() { return geteuid() == 0; }
 
 void makeBusyboxRootfs(const std::string& dir) {

@@ -1,6 +1,7 @@
 // Helpers shared by unit and integration tests.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ std::string binPath(const std::string& name);
 std::string fixturePath(const std::string& rel);
 
 bool runningAsRoot();
+
+// The message of the berth::Error fn throws, or "" when it returns (other exceptions go on).
+std::string errorOf(const std::function<void()>& fn);
 
 // Lays out a minimal busybox rootfs at dir (from Debian's busybox-static): /bin/busybox, applet
 // links, /etc/passwd, /etc/group, the usual empty dirs. Throws if busybox-static is missing.

@@ -7,6 +7,7 @@
 #include "cli/format/template.hpp"
 #include "cli/format/units.hpp"
 #include "common/error.hpp"
+#include "support/test_support.hpp"
 
 namespace berth::cli {
 namespace {
@@ -18,12 +19,7 @@ std::string exec(const std::string& tmpl, const json& data, bool strict = false)
 }
 
 std::string execError(const std::string& tmpl, const json& data, bool strict = false) {
-    try {
-        Template::parse(tmpl).execute(data, strict);
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
+    return test::errorOf([&] { Template::parse(tmpl).execute(data, strict); });
 }
 
 const json kImage = {{"ID", "69f33a9602f1"},

@@ -11,6 +11,7 @@
 #include "engine/spec/option_parsers.hpp"
 #include "engine/spec/spec_builder.hpp"
 #include "engine/spec/user_lookup.hpp"
+#include "support/test_support.hpp"
 
 using namespace berth::engine;
 using nlohmann::json;
@@ -35,12 +36,7 @@ BuiltSpec build(RunOptions o, json img = busyboxConfig()) {
 }
 
 std::string errorOf(const RunOptions& o) {
-    try {
-        validateRunOptions(o);
-    } catch (const berth::Error& e) {
-        return e.what();
-    }
-    return "";
+    return berth::test::errorOf([&] { validateRunOptions(o); });
 }
 
 bool has(const json& arr, const std::string& s) {

@@ -13,18 +13,10 @@
 #include "support/test_support.hpp"
 
 using namespace berth::engine;
+using berth::test::errorOf;
 using nlohmann::json;
 
 namespace {
-
-std::string errorOf(const std::function<void()>& fn) {
-    try {
-        fn();
-    } catch (const berth::Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
 
 }  // namespace
 

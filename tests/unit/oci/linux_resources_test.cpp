@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
+#include "support/test_support.hpp"
 
 using namespace berth;
 using namespace berth::oci;
@@ -16,12 +17,7 @@ LinuxResources parse(const std::string& text) {
 
 // The error message for text, or "" if it parsed.
 std::string errorOf(const std::string& text) {
-    try {
-        parse(text);
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
+    return test::errorOf([&] { parse(text); });
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "oci/runtime_spec.hpp"
+#include "support/test_support.hpp"
 
 using namespace berth;
 using nlohmann::json;
@@ -21,12 +22,7 @@ json minimal() {
 
 // The message of the error parseSpec throws, or "" if it accepts the document.
 std::string errorOf(const json& j) {
-    try {
-        oci::parseSpec(j.dump());
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
+    return test::errorOf([&] { oci::parseSpec(j.dump()); });
 }
 
 }  // namespace

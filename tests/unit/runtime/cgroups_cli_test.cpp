@@ -5,6 +5,7 @@
 #include "runtime/cgroups/container_cgroup.hpp"
 #include "runtime/cgroups/process_table.hpp"
 #include "runtime/cgroups/update_request.hpp"
+#include "support/test_support.hpp"
 
 using namespace berth;
 using namespace berth::runtime::cgroups;
@@ -47,13 +48,8 @@ TEST(CgroupsCli, UpdateFlagsBecomeResources) {
 }
 
 TEST(CgroupsCli, UpdateFlagErrorsNameTheFlag) {
-    auto err = [](std::map<std::string, std::string> f) -> std::string {
-        try {
-            resourcesFromUpdateFlags(f);
-        } catch (const Error& e) {
-            return e.what();
-        }
-        return "";
+    auto err = [](std::map<std::string, std::string> f) {
+        return test::errorOf([&] { resourcesFromUpdateFlags(f); });
     };
     EXPECT_EQ(err({{"cpu-shares", "1"}}), "--cpu-shares: 1 out of range 2..262144");
     EXPECT_EQ(err({{"blkio-weight", "5"}}), "--blkio-weight: 5 out of range 10..1000");

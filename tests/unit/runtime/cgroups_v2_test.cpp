@@ -139,13 +139,8 @@ TEST(CgroupsV2, BfqWeightWhenPresent) {
 TEST(CgroupsV2, ErrorsNameTheProblem) {
     FakeCgroupFs fs({}, {"memory", "pids"}, true);
     auto m = made(fs);
-    auto message = [&](const std::string& json) -> std::string {
-        try {
-            m->apply(res(json));
-        } catch (const Error& e) {
-            return e.what();
-        }
-        return "";
+    auto message = [&](const std::string& json) {
+        return test::errorOf([&] { m->apply(res(json)); });
     };
     EXPECT_NE(message(R"({"unified": {"io.max": "8:0 rbps=1"}})")
                   .find("controller \"io\" is not available"),

@@ -14,6 +14,7 @@
 
 using namespace berth;
 using namespace berth::runtime;
+using berth::test::errorOf;
 
 namespace {
 
@@ -25,15 +26,6 @@ oci::Hook shHook(const std::string& script, std::vector<std::string> env = {},
     h.env = std::move(env);
     h.timeout = timeout;
     return h;
-}
-
-std::string errorOf(const std::function<void()>& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
 }
 
 }  // namespace

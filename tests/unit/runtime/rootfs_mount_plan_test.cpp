@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "runtime/linux/rootfs/mount_plan.hpp"
+#include "support/test_support.hpp"
 
 using namespace berth;
 using namespace berth::runtime::rootfs;
@@ -60,12 +61,7 @@ oci::Mount mnt(std::string dest, std::string type, std::string source,
 }
 
 std::string errorOf(const oci::Mount& m, FakeProbe& probe, size_t index = 0) {
-    try {
-        planMount(index, m, ctx(), probe);
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
+    return test::errorOf([&] { planMount(index, m, ctx(), probe); });
 }
 
 }  // namespace

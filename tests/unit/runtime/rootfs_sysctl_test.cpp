@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "runtime/linux/rootfs/path_protection.hpp"
 #include "runtime/linux/rootfs/sysctl.hpp"
+#include "support/test_support.hpp"
 
 using namespace berth;
 using namespace berth::runtime::rootfs;
@@ -18,12 +19,7 @@ oci::Spec specWith(std::vector<oci::NamespaceType> ns, std::map<std::string, std
 }
 
 std::string errorOf(const oci::Spec& s) {
-    try {
-        validateSysctls(s);
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
+    return test::errorOf([&] { validateSysctls(s); });
 }
 }  // namespace
 

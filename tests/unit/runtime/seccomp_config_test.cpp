@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
+#include "support/test_support.hpp"
 
 using namespace berth;
 using namespace berth::oci;
@@ -12,12 +13,7 @@ using nlohmann::json;
 namespace {
 
 std::string parseError(const json& j) {
-    try {
-        parseSeccompConfig(j);
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
+    return test::errorOf([&] { parseSeccompConfig(j); });
 }
 
 }  // namespace

@@ -2,23 +2,16 @@
 
 #include "common/error.hpp"
 #include "store/image/image_model.hpp"
+#include "support/test_support.hpp"
 
 using namespace berth;
 using namespace berth::store;
+using berth::test::errorOf;
 
 namespace {
 
 const std::string kD1 = "sha256:" + std::string(64, 'a');
 const std::string kD2 = "sha256:" + std::string(64, 'b');
-
-std::string errorOf(const std::function<void()>& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
 
 }  // namespace
 
