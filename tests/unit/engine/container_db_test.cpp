@@ -249,36 +249,20 @@ TEST(ContainerDb, SurvivesReopenAndConcurrentWriters) {
         store.save(makeRec(idOf('a'), "first", 1));
     }
     constexpr int kProcs = 4, kEach = 40;
-    std::vector<pid_t> kids;
-    for (int p = 0; p < kProcs; ++p) {
-        pid_t pid = fork();
-        if (pid == 0) {
-            int rc = 0;
+    auto write = [&](int p) {
+        ContainerStore s(dir.path());
+        for (int i = 0; i < kEach; ++i) {
+            auto r = makeRec(idOf(char('b' + p), i), "c" + std::to_string(p) + "_" + std::to_string(i), 10 + i);
+            s.reserve(r);
+            s.save(r);
+            // Everybody also fights for one name: exactly one wins.
             try {
-                ContainerStore s(dir.path());
-                for (int i = 0; i < kEach; ++i) {
-                    auto r = makeRec(idOf(char('b' + p), i), "c" + std::to_string(p) + "_" + std::to_string(i), 10 + i);
-                    s.reserve(r);
-                    s.save(r);
-                    // Everybody also fights for one name: exactly one wins.
-                    try {
-                        s.reserve(makeRec(idOf(char('b' + p), 1000 + i), "contended" + std::to_string(i)));
-                    } catch (const NameConflict&) {
-                    }
-                }
-            } catch (const std::exception& e) {
-                fprintf(stderr, "child %d: %s\n", p, e.what());
-                rc = 1;
+                s.reserve(makeRec(idOf(char('b' + p), 1000 + i), "contended" + std::to_string(i)));
+            } catch (const NameConflict&) {
             }
-            _exit(rc);
         }
-        kids.push_back(pid);
-    }
-    for (pid_t pid : kids) {
-        int status = 0;
-        waitpid(pid, &status, 0);
-        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    }
+    };
+    EXPECT_EQ(berth::test::failedChildren(kProcs, write), 0);
     ContainerStore store(dir.path());
     auto all = store.list();
     EXPECT_EQ(all.size(), size_t(1 + kProcs * kEach));

@@ -2,10 +2,8 @@
 // tests/integration/store).
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <thread>
-#include <unistd.h>
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
@@ -176,27 +174,11 @@ TEST(ImageStore, RejectsWhatIsNoImageArchive) {
 TEST(ImageStore, ConcurrentLoadsOfTheSameImage) {
     test::TempDir tmp;
     { ImageStore init = ImageStore::open(tmp / "root"); }
-    std::vector<pid_t> kids;
-    for (int i = 0; i < 3; ++i) {
-        pid_t pid = fork();
-        if (pid == 0) {
-            int rc = 0;
-            try {
-                ImageStore s = ImageStore::open(tmp / "root");
-                s.load(fixture(i == 1 ? "multilayer.docker.tar" : "multilayer.oci-gzip.tar"));
-            } catch (const std::exception& e) {
-                fprintf(stderr, "%s\n", e.what());
-                rc = 1;
-            }
-            _exit(rc);
-        }
-        kids.push_back(pid);
-    }
-    for (pid_t k : kids) {
-        int st = 0;
-        waitpid(k, &st, 0);
-        EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    }
+    auto load = [&](int i) {
+        ImageStore s = ImageStore::open(tmp / "root");
+        s.load(fixture(i == 1 ? "multilayer.docker.tar" : "multilayer.oci-gzip.tar"));
+    };
+    EXPECT_EQ(test::failedChildren(3, load), 0);
     ImageStore s = ImageStore::open(tmp / "root");
     EXPECT_EQ(s.list().size(), 2u);
     for (const auto& row : s.list())

@@ -1,6 +1,4 @@
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "store/image/metadata_db.hpp"
 #include "support/test_support.hpp"
@@ -87,32 +85,17 @@ TEST(MetadataDb, RollsBackAFailedTransaction) {
 TEST(MetadataDb, SeveralProcessesWriteAtOnce) {
     test::TempDir tmp;
     { MetadataDb init(tmp / "berth.db"); }
-    std::vector<pid_t> kids;
-    for (int p = 0; p < 4; ++p) {
-        pid_t pid = fork();
-        if (pid == 0) {
-            int rc = 0;
-            try {
-                MetadataDb db(tmp / "berth.db");
-                for (int i = 0; i < 25; ++i) {
-                    char c = "0123456789abcdef"[(p * 25 + i) % 16];
-                    db.transaction([&] {
-                        db.insertImage(image(c, {'e'}));
-                        db.setRef({"docker.io/library/p" + std::to_string(p) + ":" + std::to_string(i), d(c), false});
-                    });
-                }
-            } catch (...) {
-                rc = 1;
-            }
-            _exit(rc);
+    auto write = [&](int p) {
+        MetadataDb db(tmp / "berth.db");
+        for (int i = 0; i < 25; ++i) {
+            char c = "0123456789abcdef"[(p * 25 + i) % 16];
+            db.transaction([&] {
+                db.insertImage(image(c, {'e'}));
+                db.setRef({"docker.io/library/p" + std::to_string(p) + ":" + std::to_string(i), d(c), false});
+            });
         }
-        kids.push_back(pid);
-    }
-    for (pid_t k : kids) {
-        int st = 0;
-        waitpid(k, &st, 0);
-        EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    }
+    };
+    EXPECT_EQ(test::failedChildren(4, write), 0);
     MetadataDb db(tmp / "berth.db");
     EXPECT_EQ(db.refs().size(), 100u);
     EXPECT_EQ(db.images().size(), 16u);
