@@ -44,16 +44,6 @@ std::string oneLine(std::string s) {
 
 }  // namespace
 
-oci::Mount makeMount(std::string dest, std::string type, std::string source,
-                     std::vector<std::string> options) {
-    oci::Mount m;
-    m.destination = std::move(dest);
-    m.type = std::move(type);
-    m.source = std::move(source);
-    m.options = std::move(options);
-    return m;
-}
-
 oci::Spec dockerLikeSpec(const ChildOptions& opts) {
     oci::Spec s;
     s.ociVersion = "1.2.0";

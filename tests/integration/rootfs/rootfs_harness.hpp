@@ -10,6 +10,7 @@
 #include "common/mountinfo.hpp"
 #include "oci/runtime_spec.hpp"
 #include "runtime/linux/rootfs.hpp"
+#include "support/spec_builders.hpp"
 
 namespace berth::test {
 
@@ -63,8 +64,5 @@ std::vector<MountInfoEntry> mountTable();
 const MountInfoEntry* findMount(const std::vector<MountInfoEntry>& table,
                                 const std::string& mountPoint);
 bool hasOption(const std::string& options, const std::string& opt);
-
-oci::Mount makeMount(std::string dest, std::string type, std::string source,
-                     std::vector<std::string> options);
 
 }  // namespace berth::test

@@ -7,9 +7,11 @@
 
 #include "common/error.hpp"
 #include "runtime/linux/rootfs/mount_plan.hpp"
+#include "support/spec_builders.hpp"
 
 using namespace berth;
 using namespace berth::runtime::rootfs;
+using berth::test::makeMount;
 
 namespace {
 
@@ -18,16 +20,6 @@ PlanContext ctx() {
     c.rootfsPath = "/b/rootfs";
     c.bundlePath = "/b";
     return c;
-}
-
-oci::Mount mnt(std::string dest, std::string type, std::string source,
-               std::vector<std::string> options) {
-    oci::Mount m;
-    m.destination = std::move(dest);
-    m.type = std::move(type);
-    m.source = std::move(source);
-    m.options = std::move(options);
-    return m;
 }
 
 }  // namespace
@@ -128,8 +120,8 @@ TEST(RootfsDevices, BadDeviceTypeIsNamed) {
 TEST(RootfsDevices, DevSetupSkippedWhenDevIsBound) {
     oci::Spec spec;
     EXPECT_TRUE(needsDevSetup(spec));
-    spec.mounts = {mnt("/dev", "tmpfs", "tmpfs", {"mode=755"})};
+    spec.mounts = {makeMount("/dev", "tmpfs", "tmpfs", {"mode=755"})};
     EXPECT_TRUE(needsDevSetup(spec));
-    spec.mounts = {mnt("/dev/", "none", "/dev", {"rbind"})};
+    spec.mounts = {makeMount("/dev/", "none", "/dev", {"rbind"})};
     EXPECT_FALSE(needsDevSetup(spec));
 }

@@ -9,10 +9,12 @@
 
 #include "common/error.hpp"
 #include "runtime/linux/rootfs/mount_plan.hpp"
+#include "support/spec_builders.hpp"
 #include "support/test_support.hpp"
 
 using namespace berth;
 using namespace berth::runtime::rootfs;
+using berth::test::makeMount;
 
 namespace {
 
@@ -48,16 +50,6 @@ PlanContext ctx() {
     c.rootfsPath = "/b/rootfs";
     c.bundlePath = "/b";
     return c;
-}
-
-oci::Mount mnt(std::string dest, std::string type, std::string source,
-               std::vector<std::string> options) {
-    oci::Mount m;
-    m.destination = std::move(dest);
-    m.type = std::move(type);
-    m.source = std::move(source);
-    m.options = std::move(options);
-    return m;
 }
 
 std::string errorOf(const oci::Mount& m, FakeProbe& probe, size_t index = 0) {
@@ -117,8 +109,8 @@ TEST(RootfsPlan, ReadOnlyBindRemountsKeepingLockedFlags) {
     FakeProbe probe;
     probe.kinds["/host/data"] = FileKind::Directory;
     probe.flags["/host/data"] = MS_NOSUID | MS_NODEV | MS_RELATIME;
-    Plan p =
-        planMount(2, mnt("/data", "bind", "/host/data", {"rbind", "ro", "noexec"}), ctx(), probe);
+    Plan p = planMount(2, makeMount("/data", "bind", "/host/data", {"rbind", "ro", "noexec"}),
+                       ctx(), probe);
     ASSERT_EQ(p.size(), 2u);
     EXPECT_EQ(p[0].kind, StepKind::Mount);
     EXPECT_EQ(p[0].scope, Scope::Root);
@@ -138,7 +130,7 @@ TEST(RootfsPlan, PlainBindNeedsNoRemount) {
     FakeProbe probe;
     probe.kinds["/etc/hosts"] = FileKind::Other;
     probe.flags["/etc/hosts"] = MS_NOSUID;
-    Plan p = planMount(0, mnt("/etc/hosts", "none", "/etc/hosts", {"bind"}), ctx(), probe);
+    Plan p = planMount(0, makeMount("/etc/hosts", "none", "/etc/hosts", {"bind"}), ctx(), probe);
     ASSERT_EQ(p.size(), 1u);
     EXPECT_EQ(p[0].flags, static_cast<unsigned long>(MS_BIND));
     EXPECT_EQ(p[0].create, CreateTarget::File);  // a file source gets a file target
@@ -147,35 +139,35 @@ TEST(RootfsPlan, PlainBindNeedsNoRemount) {
 TEST(RootfsPlan, RelativeBindSourceIsInTheBundle) {
     FakeProbe probe;
     probe.kinds["/b/vol"] = FileKind::Directory;
-    Plan p = planMount(0, mnt("vol", "", "vol", {"bind"}), ctx(), probe);
+    Plan p = planMount(0, makeMount("vol", "", "vol", {"bind"}), ctx(), probe);
     EXPECT_EQ(p[0].source, "/b/vol");
     EXPECT_EQ(p[0].target, "/vol");  // a relative destination is taken from "/"
 }
 
 TEST(RootfsPlan, MissingBindSourceNamesMountAndPath) {
     FakeProbe probe;
-    std::string err = errorOf(mnt("/data", "bind", "/nope", {"bind"}), probe, 3);
+    std::string err = errorOf(makeMount("/data", "bind", "/nope", {"bind"}), probe, 3);
     EXPECT_NE(err.find("mounts[3] /data: bind source /nope: ENOENT"), std::string::npos) << err;
 }
 
 TEST(RootfsPlan, BadOptionsAndTypes) {
     FakeProbe probe;
     probe.kinds["/x"] = FileKind::Directory;
-    EXPECT_NE(errorOf(mnt("/d", "", "x", {"nosuid"}), probe).find("type is empty"),
+    EXPECT_NE(errorOf(makeMount("/d", "", "x", {"nosuid"}), probe).find("type is empty"),
               std::string::npos);
-    EXPECT_NE(errorOf(mnt("/d", "bind", "/x", {"rbind", "idmap"}), probe).find("idmapped"),
+    EXPECT_NE(errorOf(makeMount("/d", "bind", "/x", {"rbind", "idmap"}), probe).find("idmapped"),
               std::string::npos);
-    EXPECT_NE(errorOf(mnt("", "tmpfs", "tmpfs", {}), probe).find("destination is empty"),
+    EXPECT_NE(errorOf(makeMount("", "tmpfs", "tmpfs", {}), probe).find("destination is empty"),
               std::string::npos);
 }
 
 TEST(RootfsPlan, FilesystemMountsCarryFlagsAndData) {
     FakeProbe probe;
-    Plan p =
-        planMount(1,
-                  mnt("/dev/pts", "devpts", "devpts",
-                      {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}),
-                  ctx(), probe);
+    Plan p = planMount(
+        1,
+        makeMount("/dev/pts", "devpts", "devpts",
+                  {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}),
+        ctx(), probe);
     ASSERT_EQ(p.size(), 1u);
     EXPECT_EQ(p[0].fstype, "devpts");
     EXPECT_EQ(p[0].source, "devpts");
@@ -185,16 +177,17 @@ TEST(RootfsPlan, FilesystemMountsCarryFlagsAndData) {
     EXPECT_FALSE(p[0].sourceIsHostPath);
     EXPECT_TRUE(p[0].fallbackBindSource.empty());
 
-    Plan t = planMount(0, mnt("/run", "tmpfs", "", {"nosuid", "size=1m", "mode=1777", "rslave"}),
-                       ctx(), probe);
+    Plan t =
+        planMount(0, makeMount("/run", "tmpfs", "", {"nosuid", "size=1m", "mode=1777", "rslave"}),
+                  ctx(), probe);
     ASSERT_EQ(t.size(), 2u);
     EXPECT_EQ(t[0].source, "tmpfs");  // an empty source is named after the type
     EXPECT_EQ(t[0].data, "size=1m,mode=1777");
     EXPECT_EQ(t[1].kind, StepKind::Propagation);
     EXPECT_EQ(t[1].flags, static_cast<unsigned long>(MS_SLAVE | MS_REC));
 
-    Plan x = planMount(0, mnt("/mnt/fuse", "fuse.sshfs", "me@host:/", {"ro", "allow_other"}), ctx(),
-                       probe);
+    Plan x = planMount(0, makeMount("/mnt/fuse", "fuse.sshfs", "me@host:/", {"ro", "allow_other"}),
+                       ctx(), probe);
     EXPECT_EQ(x[0].fstype, "fuse.sshfs");
     EXPECT_EQ(x[0].flags, static_cast<unsigned long>(MS_RDONLY));
     EXPECT_EQ(x[0].data, "allow_other");
@@ -202,18 +195,19 @@ TEST(RootfsPlan, FilesystemMountsCarryFlagsAndData) {
 
 TEST(RootfsPlan, SysfsAndMqueueFallBackToBinds) {
     FakeProbe probe;
-    Plan s = planMount(0, mnt("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}), ctx(),
-                       probe);
+    Plan s = planMount(0, makeMount("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}),
+                       ctx(), probe);
     EXPECT_EQ(s[0].fallbackBindSource, "/sys");
     EXPECT_EQ(s[0].flags, static_cast<unsigned long>(MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RDONLY));
-    Plan q = planMount(0, mnt("/dev/mqueue", "mqueue", "mqueue", {}), ctx(), probe);
+    Plan q = planMount(0, makeMount("/dev/mqueue", "mqueue", "mqueue", {}), ctx(), probe);
     EXPECT_EQ(q[0].fallbackBindSource, "/dev/mqueue");
 }
 
 TEST(RootfsPlan, RecursiveReadOnlyUsesMountSetattr) {
     FakeProbe probe;
     probe.kinds["/srv"] = FileKind::Directory;
-    Plan p = planMount(0, mnt("/srv", "bind", "/srv", {"rbind", "rro", "rprivate"}), ctx(), probe);
+    Plan p =
+        planMount(0, makeMount("/srv", "bind", "/srv", {"rbind", "rro", "rprivate"}), ctx(), probe);
     ASSERT_EQ(p.size(), 3u);
     EXPECT_EQ(p[1].kind, StepKind::SetAttr);
     EXPECT_TRUE(p[1].recursive);
@@ -227,20 +221,21 @@ TEST(RootfsPlan, ProcDestinationsAreChecked) {
     probe.kinds["/var/lib/lxcfs/proc/cpuinfo"] = FileKind::Other;
     probe.kinds["/tmp/x"] = FileKind::Other;
     probe.kinds["/tmp/d"] = FileKind::Directory;
-    EXPECT_EQ(errorOf(mnt("/proc", "proc", "proc", {}), probe), "");
-    EXPECT_EQ(errorOf(mnt("/proc/cpuinfo", "bind", "/var/lib/lxcfs/proc/cpuinfo", {"bind"}), probe),
-              "");
+    EXPECT_EQ(errorOf(makeMount("/proc", "proc", "proc", {}), probe), "");
+    EXPECT_EQ(
+        errorOf(makeMount("/proc/cpuinfo", "bind", "/var/lib/lxcfs/proc/cpuinfo", {"bind"}), probe),
+        "");
     std::string e1 =
-        errorOf(mnt("/proc/sys/kernel/core_pattern", "bind", "/tmp/x", {"bind"}), probe);
+        errorOf(makeMount("/proc/sys/kernel/core_pattern", "bind", "/tmp/x", {"bind"}), probe);
     EXPECT_NE(e1.find("under /proc is not allowed"), std::string::npos) << e1;
-    std::string e2 = errorOf(mnt("/proc", "bind", "/tmp/d", {"rbind"}), probe);
+    std::string e2 = errorOf(makeMount("/proc", "bind", "/tmp/d", {"rbind"}), probe);
     EXPECT_NE(e2.find("/proc can only be a proc mount"), std::string::npos) << e2;
     // Binding a procfs path (e.g. the host's /proc/sys subtree) is allowed.
     probe.kinds["/proc/sys"] = FileKind::Directory;
     probe.fsTypes["/proc/sys"] = PROC_SUPER_MAGIC;
-    EXPECT_EQ(errorOf(mnt("/proc/sys", "bind", "/proc/sys", {"rbind"}), probe), "");
+    EXPECT_EQ(errorOf(makeMount("/proc/sys", "bind", "/proc/sys", {"rbind"}), probe), "");
     // Lexical tricks are cleaned first.
-    EXPECT_NE(errorOf(mnt("/x/../proc/kcore", "bind", "/tmp/x", {"bind"}), probe), "");
+    EXPECT_NE(errorOf(makeMount("/x/../proc/kcore", "bind", "/tmp/x", {"bind"}), probe), "");
 }
 
 TEST(RootfsPlan, CgroupV1BindsTheContainersHierarchies) {
@@ -252,10 +247,10 @@ TEST(RootfsPlan, CgroupV1BindsTheContainersHierarchies) {
          {"cpu", "cpuacct"}},
         {"/sys/fs/cgroup/systemd", "name=systemd", "/sys/fs/cgroup/systemd/c1", {"name=systemd"}}};
     probe.flags["/sys/fs/cgroup/cpu,cpuacct/c1"] = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME;
-    Plan p = planMount(
-        4,
-        mnt("/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"}),
-        ctx(), probe);
+    Plan p = planMount(4,
+                       makeMount("/sys/fs/cgroup", "cgroup", "cgroup",
+                                 {"nosuid", "noexec", "nodev", "relatime", "ro"}),
+                       ctx(), probe);
     ASSERT_EQ(p.size(), 6u);
     EXPECT_EQ(p[0].fstype, "tmpfs");
     EXPECT_EQ(p[0].target, "/sys/fs/cgroup");
@@ -283,7 +278,7 @@ TEST(RootfsPlan, CgroupV1BindsTheContainersHierarchies) {
 TEST(RootfsPlan, CgroupV1ReadWriteKeepsNosuidNodevNoexec) {
     FakeProbe probe;
     probe.v1 = {{"/sys/fs/cgroup/memory", "memory", "/sys/fs/cgroup/memory/c1", {"memory"}}};
-    Plan p = planMount(0, mnt("/sys/fs/cgroup", "cgroup", "cgroup", {"rw"}), ctx(), probe);
+    Plan p = planMount(0, makeMount("/sys/fs/cgroup", "cgroup", "cgroup", {"rw"}), ctx(), probe);
     ASSERT_EQ(p.size(), 3u);
     EXPECT_EQ(p[2].kind, StepKind::SetAttr);
     EXPECT_EQ(p[2].attrSet, static_cast<uint64_t>(MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
@@ -295,7 +290,7 @@ TEST(RootfsPlan, CgroupV1WithCgroupNamespaceMountsFresh) {
     probe.v1 = {{"/sys/fs/cgroup/memory", "memory", "/sys/fs/cgroup/memory/c1", {"memory"}}};
     PlanContext c = ctx();
     c.newCgroupNamespace = true;
-    Plan p = planMount(0, mnt("/sys/fs/cgroup", "cgroup", "cgroup", {"ro"}), c, probe);
+    Plan p = planMount(0, makeMount("/sys/fs/cgroup", "cgroup", "cgroup", {"ro"}), c, probe);
     ASSERT_EQ(p.size(), 3u);
     EXPECT_EQ(p[1].fstype, "cgroup");
     EXPECT_EQ(p[1].data, "memory");
@@ -307,8 +302,8 @@ TEST(RootfsPlan, CgroupV2MountsCgroup2) {
     FakeProbe probe;
     probe.unified = true;
     probe.v2Path = "/system.slice/c1";
-    Plan p =
-        planMount(0, mnt("/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "ro"}), ctx(), probe);
+    Plan p = planMount(0, makeMount("/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "ro"}), ctx(),
+                       probe);
     ASSERT_EQ(p.size(), 1u);
     EXPECT_EQ(p[0].fstype, "cgroup2");
     EXPECT_EQ(p[0].flags, static_cast<unsigned long>(MS_NOSUID | MS_RDONLY));
@@ -318,8 +313,8 @@ TEST(RootfsPlan, CgroupV2MountsCgroup2) {
 TEST(RootfsPlan, MountsKeepConfigOrder) {
     FakeProbe probe;
     oci::Spec spec;
-    spec.mounts = {mnt("/proc", "proc", "proc", {}), mnt("/dev", "tmpfs", "tmpfs", {}),
-                   mnt("/dev/pts", "devpts", "devpts", {})};
+    spec.mounts = {makeMount("/proc", "proc", "proc", {}), makeMount("/dev", "tmpfs", "tmpfs", {}),
+                   makeMount("/dev/pts", "devpts", "devpts", {})};
     Plan p = planMounts(spec, ctx(), probe);
     ASSERT_EQ(p.size(), 3u);
     EXPECT_EQ(p[0].target, "/proc");
@@ -331,7 +326,7 @@ TEST(RootfsPlan, MountsKeepConfigOrder) {
 TEST(RootfsPlan, IdmappedBinds) {
     FakeProbe probe;
     probe.kinds["/vol"] = FileKind::Directory;
-    oci::Mount m = mnt("/v", "bind", "/vol", {"rbind", "ridmap", "ro"});
+    oci::Mount m = makeMount("/v", "bind", "/vol", {"rbind", "ridmap", "ro"});
     m.uidMappings = {{0, 100000, 65536}};
     m.gidMappings = {{0, 200000, 1000}};
     Plan p = planMount(0, m, ctx(), probe);
@@ -347,15 +342,15 @@ TEST(RootfsPlan, IdmappedBinds) {
     PlanContext c = ctx();
     c.containerUidMappings = {{0, 3000, 10}};
     c.containerGidMappings = {{0, 4000, 10}};
-    Plan q = planMount(0, mnt("/v", "bind", "/vol", {"bind", "idmap"}), c, probe);
+    Plan q = planMount(0, makeMount("/v", "bind", "/vol", {"bind", "idmap"}), c, probe);
     EXPECT_EQ(q[0].uidMappings[0].hostID, 3000u);
     EXPECT_EQ(q[0].gidMappings[0].hostID, 4000u);
     EXPECT_FALSE(q[0].idmapRecursive);
 
-    oci::Mount half = mnt("/v", "bind", "/vol", {"bind"});
+    oci::Mount half = makeMount("/v", "bind", "/vol", {"bind"});
     half.uidMappings = {{0, 1, 1}};
     EXPECT_NE(errorOf(half, probe).find("both uidMappings and gidMappings"), std::string::npos);
-    oci::Mount notBind = mnt("/v", "tmpfs", "tmpfs", {"idmap"});
+    oci::Mount notBind = makeMount("/v", "tmpfs", "tmpfs", {"idmap"});
     notBind.uidMappings = notBind.gidMappings = {{0, 1, 1}};
     EXPECT_NE(errorOf(notBind, probe).find("must be bind mounts"), std::string::npos);
     PlanContext userns = ctx();
