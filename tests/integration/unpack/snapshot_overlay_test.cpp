@@ -16,16 +16,11 @@
 using namespace berth;
 using namespace berth::store;
 using berth::test::lexists;
-using berth::test::StringReader;
 using berth::test::TarBuilder;
 using berth::test::TempDir;
+using berth::test::unpackString;
 
 namespace {
-
-void unpackTo(const std::string& tar, const std::string& dir) {
-    StringReader r{tar};
-    unpackLayer(ReadFn(std::ref(r)), dir, UnpackOptions{});
-}
 
 bool isMounted(const std::string& path) {
     std::ifstream in("/proc/self/mountinfo");
@@ -52,7 +47,7 @@ TEST(OverlaySnapshot, MountsSeventyLayersWithLongPaths) {
         tb.file("top", "from layer " + std::to_string(i));
         if (i == 5) tb.file("doomed", "d");
         if (i == 40) tb.file(".wh.doomed", "");
-        unpackTo(tb.bytes(), dir);
+        unpackString(tb.bytes(), dir);
         lowers.insert(lowers.begin(), dir);
     }
     OverlayLayout l{lowers, tmp / "upper", tmp / "work", tmp / "merged"};
@@ -86,7 +81,7 @@ TEST(OverlaySnapshot, MountsSeventyLayersWithLongPaths) {
 TEST(OverlaySnapshot, DestructorUnmountsAndProbeWorks) {
     BERTH_REQUIRE_ROOT();
     TempDir tmp("berth-overlay");
-    unpackTo(TarBuilder().file("f", "1").bytes(), tmp / "l0");
+    unpackString(TarBuilder().file("f", "1").bytes(), tmp / "l0");
     {
         OverlaySnapshot snap =
             OverlaySnapshot::mount({{tmp / "l0"}, tmp / "u", tmp / "w", tmp / "m"});

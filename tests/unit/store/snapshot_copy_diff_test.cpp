@@ -16,42 +16,33 @@
 using namespace berth;
 using namespace berth::store;
 using berth::test::lexists;
-using berth::test::StringReader;
 using berth::test::TarBuilder;
 using berth::test::TempDir;
-
-namespace {
-
-void unpackTo(const std::string& tar, const std::string& dir) {
-    StringReader r{tar};
-    unpackLayer(ReadFn(std::ref(r)), dir, UnpackOptions{});
-}
-
-}  // namespace
+using berth::test::unpackString;
 
 TEST(CopySnapshot, AppliesLayersWithWhiteoutsAndOpaqueDirs) {
     TempDir tmp;
-    unpackTo(TarBuilder()
-                 .dir("etc")
-                 .file("etc/a", "1")
-                 .file("etc/b", "2")
-                 .dir("op")
-                 .file("op/old", "x")
-                 .symlink("lnk", "/etc/a")
-                 .file("data", "shared")
-                 .hardlink("data2", "data")
-                 .bytes(),
-             tmp / "l0");
-    unpackTo(TarBuilder()
-                 .dir("etc")
-                 .file("etc/.wh.b", "")
-                 .file("etc/c", "3")
-                 .dir("op")
-                 .file("op/.wh..wh..opq", "")
-                 .file("op/new", "y")
-                 .file("lnk", "now a file")
-                 .bytes(),
-             tmp / "l1");
+    unpackString(TarBuilder()
+                     .dir("etc")
+                     .file("etc/a", "1")
+                     .file("etc/b", "2")
+                     .dir("op")
+                     .file("op/old", "x")
+                     .symlink("lnk", "/etc/a")
+                     .file("data", "shared")
+                     .hardlink("data2", "data")
+                     .bytes(),
+                 tmp / "l0");
+    unpackString(TarBuilder()
+                     .dir("etc")
+                     .file("etc/.wh.b", "")
+                     .file("etc/c", "3")
+                     .dir("op")
+                     .file("op/.wh..wh..opq", "")
+                     .file("op/new", "y")
+                     .file("lnk", "now a file")
+                     .bytes(),
+                 tmp / "l1");
     CopySnapshot::create({tmp / "l1", tmp / "l0"}, tmp / "root");
     std::string r = tmp / "root";
     EXPECT_EQ(readFile(r + "/etc/a"), "1");
@@ -74,8 +65,8 @@ TEST(CopySnapshot, AppliesLayersWithWhiteoutsAndOpaqueDirs) {
 TEST(CopySnapshot, LowerSymlinkCannotRedirectAnUpperDir) {
     TempDir tmp;
     mkdirAll(tmp / "outside");
-    unpackTo(TarBuilder().symlink("etc", tmp / "outside").bytes(), tmp / "l0");
-    unpackTo(TarBuilder().dir("etc").file("etc/passwd", "p").bytes(), tmp / "l1");
+    unpackString(TarBuilder().symlink("etc", tmp / "outside").bytes(), tmp / "l0");
+    unpackString(TarBuilder().dir("etc").file("etc/passwd", "p").bytes(), tmp / "l1");
     CopySnapshot::create({tmp / "l1", tmp / "l0"}, tmp / "root");
     EXPECT_EQ(readFile(tmp / "root/etc/passwd"), "p");
     EXPECT_FALSE(lexists(tmp / "outside/passwd"));
@@ -83,26 +74,26 @@ TEST(CopySnapshot, LowerSymlinkCannotRedirectAnUpperDir) {
 
 TEST(OverlayDiff, ReportsAddedChangedDeleted) {
     TempDir tmp;
-    unpackTo(TarBuilder()
-                 .dir("etc")
-                 .file("etc/hosts", "h")
-                 .file("etc/gone", "g")
-                 .dir("var")
-                 .file("var/x", "x")
-                 .bytes(),
-             tmp / "lower");
+    unpackString(TarBuilder()
+                     .dir("etc")
+                     .file("etc/hosts", "h")
+                     .file("etc/gone", "g")
+                     .dir("var")
+                     .file("var/x", "x")
+                     .bytes(),
+                 tmp / "lower");
     // An upper as overlayfs leaves it: copied-up etc/hosts, a whiteout, a new file, an
     // opaque dir replacing var.
-    unpackTo(TarBuilder()
-                 .dir("etc")
-                 .file("etc/hosts", "changed")
-                 .file("etc/.wh.gone", "")
-                 .file("new", "n")
-                 .dir("var")
-                 .file("var/.wh..wh..opq", "")
-                 .file("var/y", "y")
-                 .bytes(),
-             tmp / "upper");
+    unpackString(TarBuilder()
+                     .dir("etc")
+                     .file("etc/hosts", "changed")
+                     .file("etc/.wh.gone", "")
+                     .file("new", "n")
+                     .dir("var")
+                     .file("var/.wh..wh..opq", "")
+                     .file("var/y", "y")
+                     .bytes(),
+                 tmp / "upper");
     std::vector<Change> got = overlayDiff({tmp / "lower"}, tmp / "upper");
     std::vector<Change> want = {
         {ChangeKind::Changed, "/etc"},       {ChangeKind::Deleted, "/etc/gone"},

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "store/unpack/layer_unpacker.hpp"
+
 namespace berth::test {
 
 class TarBuilder {
@@ -134,6 +136,13 @@ struct StringReader {
         return n;
     }
 };
+
+// Unpacks an in-memory layer (a tar, compressed or not) into dir, read `chunk` bytes at a time.
+inline store::UnpackResult unpackString(const std::string& blob, const std::string& dir,
+                                        store::UnpackOptions opts = {}, size_t chunk = 1 << 16) {
+    StringReader r{blob, 0, chunk};
+    return store::unpackLayer(store::ReadFn(std::ref(r)), dir, opts);
+}
 
 inline bool lexists(const std::string& p) {
     struct stat st {};

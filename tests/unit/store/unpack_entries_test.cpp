@@ -22,13 +22,9 @@ using berth::test::lexists;
 using berth::test::StringReader;
 using berth::test::TarBuilder;
 using berth::test::TempDir;
+using berth::test::unpackString;
 
 namespace {
-
-UnpackResult unpack(const std::string& blob, const std::string& dir, UnpackOptions opts = {}) {
-    StringReader r{blob};
-    return unpackLayer(ReadFn(std::ref(r)), dir, opts);
-}
 
 struct stat lst(const std::string& p) {
     struct stat st {};
@@ -64,7 +60,7 @@ TEST(UnpackEntries, FilesDirsLinksModesAndTimes) {
                                [](archive_entry* e) { archive_entry_set_mtime(e, 1234567, 89); })
                           .bytes();
     TempDir tmp;
-    UnpackResult r = unpack(tar, tmp / "l");
+    UnpackResult r = unpackString(tar, tmp / "l");
     EXPECT_EQ(r.entries, 8u);
     std::string l = tmp / "l";
     EXPECT_EQ(lst(l).st_mode & 07777, 0751u);
@@ -95,7 +91,7 @@ TEST(UnpackEntries, OwnersAndDevicesAsRoot) {
                           .chardev("null", 1, 3)
                           .bytes();
     TempDir tmp;
-    unpack(tar, tmp / "l");
+    unpackString(tar, tmp / "l");
     struct stat f = lst(tmp / "l/home/f");
     EXPECT_EQ(f.st_uid, 1000u);
     EXPECT_EQ(f.st_gid, 50u);
@@ -122,7 +118,7 @@ TEST(UnpackEntries, XattrsAndFileCapabilities) {
                   })
             .bytes();
     TempDir tmp;
-    unpack(tar, tmp / "l");
+    unpackString(tar, tmp / "l");
     EXPECT_EQ(getXattr(tmp / "l/f", "user.note"), "hi");
     EXPECT_EQ(getXattr(tmp / "l/f", "trusted.overlay.opaque"), "<none>");  // never from a tar
     if (test::runningAsRoot()) {
@@ -140,7 +136,7 @@ TEST(UnpackEntries, WhiteoutsInOverlayForm) {
                           .file(".wh..wh.plnk", "")  // AUFS metadata: ignored
                           .bytes();
     TempDir tmp;
-    unpack(tar, tmp / "l");
+    unpackString(tar, tmp / "l");
     struct stat wo = lst(tmp / "l/a/gone");
     EXPECT_TRUE(S_ISCHR(wo.st_mode));
     EXPECT_EQ(wo.st_rdev, makedev(0, 0));
@@ -197,7 +193,7 @@ TEST(UnpackEntries, LaterEntriesReplaceEarlierOnes) {
                           .file("s", "replaced the link, not its target")
                           .bytes();
     TempDir tmp;
-    unpack(tar, tmp / "l");
+    unpackString(tar, tmp / "l");
     EXPECT_EQ(readFile(tmp / "l/f"), "new");
     EXPECT_EQ(readFile(tmp / "l/d"), "now a file");
     EXPECT_TRUE(S_ISREG(lst(tmp / "l/s").st_mode));
@@ -210,7 +206,7 @@ TEST(UnpackEntries, ConcurrentUnpacksAreIndependent) {
     std::atomic<int> ok{0};
     for (int i = 0; i < 6; ++i)
         threads.emplace_back([&, i] {
-            if (unpack(tar, tmp / ("l" + std::to_string(i))).entries == 2) ++ok;
+            if (unpackString(tar, tmp / ("l" + std::to_string(i))).entries == 2) ++ok;
         });
     for (auto& t : threads) t.join();
     EXPECT_EQ(ok.load(), 6);

@@ -12,9 +12,9 @@ using namespace berth;
 using namespace berth::store;
 using berth::test::compress;
 using berth::test::lexists;
-using berth::test::StringReader;
 using berth::test::TarBuilder;
 using berth::test::TempDir;
+using berth::test::unpackString;
 
 namespace {
 
@@ -39,12 +39,6 @@ std::string bigContent() {
 
 std::string sampleTar() {
     return TarBuilder().dir("d").file("d/big", bigContent()).file("d/small", "hello\n").bytes();
-}
-
-UnpackResult unpack(const std::string& blob, const std::string& dir, UnpackOptions opts = {},
-                    size_t chunk = 1 << 16) {
-    StringReader r{blob, 0, chunk};
-    return unpackLayer(ReadFn(std::ref(r)), dir, opts);
 }
 
 bool noTempLeft(const std::string& parent) {
@@ -80,7 +74,7 @@ TEST(UnpackStream, PlainGzipZstdGiveTheSameTreeAndDiffId) {
             std::string dir = tmp / (c.name + (pipeline ? "-p" : "-s"));
             UnpackOptions o;
             o.pipeline = pipeline;
-            UnpackResult r = unpack(c.blob, dir, o, 4096);
+            UnpackResult r = unpackString(c.blob, dir, o, 4096);
             EXPECT_EQ(r.diffId, want) << c.name;
             EXPECT_EQ(r.size, tar.size()) << c.name;
             EXPECT_EQ(r.compressedSize, c.blob.size()) << c.name;
@@ -97,7 +91,7 @@ TEST(UnpackStream, MultiMemberGzipIsOneStream) {
     size_t half = tar.size() / 2 + 123;  // members need not end on tar boundaries
     std::string blob = compress(tar.substr(0, half), "gzip") + compress(tar.substr(half), "gzip");
     TempDir tmp;
-    UnpackResult r = unpack(blob, tmp / "l");
+    UnpackResult r = unpackString(blob, tmp / "l");
     EXPECT_EQ(r.diffId, sha256Hex(tar));
     EXPECT_EQ(readFile(tmp / "l/d/small"), "hello\n");
 }
@@ -113,7 +107,7 @@ TEST(UnpackStream, TruncatedOrCorruptBlobLeavesNothing) {
     for (const std::string& blob : {gz.substr(0, gz.size() / 2), zs.substr(0, zs.size() - 10),
                                     tar.substr(0, tar.size() / 3), corrupt}) {
         std::string dir = tmp / ("l" + std::to_string(i++));
-        EXPECT_THROW(unpack(blob, dir), Error) << dir;
+        EXPECT_THROW(unpackString(blob, dir), Error) << dir;
         EXPECT_FALSE(lexists(dir)) << dir;
     }
     EXPECT_TRUE(noTempLeft(tmp.path()));
@@ -126,7 +120,7 @@ TEST(UnpackStream, DiffIdMismatchIsRejected) {
     o.layerName = "sha256:feed";
     o.expectedDiffId = "sha256:" + std::string(64, '0');
     try {
-        unpack(tar, tmp / "l", o);
+        unpackString(tar, tmp / "l", o);
         FAIL() << "accepted a wrong diff_id";
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("layer sha256:feed: diff_id mismatch"),
@@ -135,13 +129,13 @@ TEST(UnpackStream, DiffIdMismatchIsRejected) {
     }
     EXPECT_FALSE(lexists(tmp / "l"));
     o.expectedDiffId = sha256Hex(tar);
-    EXPECT_EQ(unpack(tar, tmp / "l", o).diffId, sha256Hex(tar));
+    EXPECT_EQ(unpackString(tar, tmp / "l", o).diffId, sha256Hex(tar));
 }
 
 TEST(UnpackStream, RefusesAnExistingTargetAndCleansStaleTemps) {
     TempDir tmp;
     mkdirAll(tmp / "l");
-    EXPECT_THROW(unpack(sampleTar(), tmp / "l"), Error);
+    EXPECT_THROW(unpackString(sampleTar(), tmp / "l"), Error);
     mkdirAll(tmp / "x.unpack-abc123/deep");
     EXPECT_EQ(removeStaleUnpackDirs(tmp.path()), 1);
     EXPECT_FALSE(lexists(tmp / "x.unpack-abc123"));
@@ -150,7 +144,7 @@ TEST(UnpackStream, RefusesAnExistingTargetAndCleansStaleTemps) {
 
 TEST(UnpackStream, EmptyBlobIsAnEmptyLayer) {
     TempDir tmp;
-    UnpackResult r = unpack("", tmp / "l");
+    UnpackResult r = unpackString("", tmp / "l");
     EXPECT_EQ(r.entries, 0u);
     EXPECT_EQ(r.diffId, sha256Hex(""));
     EXPECT_TRUE(lexists(tmp / "l"));
