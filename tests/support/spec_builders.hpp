@@ -1,10 +1,12 @@
 // OCI spec pieces built in one line, for the unit and integration tests of the runtime.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "oci/linux_resources.hpp"
 #include "oci/runtime_spec.hpp"
 
 namespace berth::test {
@@ -18,6 +20,11 @@ inline oci::Mount makeMount(std::string destination, std::string type, std::stri
     m.source = std::move(source);
     m.options = std::move(options);
     return m;
+}
+
+// linux.resources from its config.json text (throws on a bad document, as the runtime would).
+inline oci::LinuxResources resourcesFrom(const std::string& json) {
+    return oci::parseLinuxResources(nlohmann::json::parse(json));
 }
 
 }  // namespace berth::test

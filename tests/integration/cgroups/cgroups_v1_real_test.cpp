@@ -6,6 +6,7 @@
 #include "cgroups_test_util.hpp"
 #include "runtime/cgroups/device_rules.hpp"
 #include "runtime/cgroups/v1/cgroup_v1_manager.hpp"
+#include "support/spec_builders.hpp"
 #include "support/test_support.hpp"
 
 using namespace berth;
@@ -13,10 +14,6 @@ using namespace berth::runtime::cgroups;
 using namespace berth::test;
 
 namespace {
-
-oci::LinuxResources res(const std::string& json) {
-    return oci::parseLinuxResources(nlohmann::json::parse(json));
-}
 
 CgroupGuard makeCgroup(const std::string& what) {
     CgroupGuard g(makeCgroupManager(realCgroupFs(), CgroupRequest{uniqueCgroupPath(what), "x"}));
@@ -38,8 +35,8 @@ TEST(CgroupsV1Real, EveryResourceLandsInTheKernelFiles) {
     BERTH_REQUIRE_ROOT();
     auto g = makeCgroup("files");
     auto rules = containerDeviceRules(
-        res(R"({"devices": [{"allow": false, "access": "rwm"}]})").devices, {});
-    auto r = res(R"({
+        resourcesFrom(R"({"devices": [{"allow": false, "access": "rwm"}]})").devices, {});
+    auto r = resourcesFrom(R"({
       "memory": {"limit": 67108864, "reservation": 33554432, "swap": 134217728,
                  "kernel": 1048576, "kernelTCP": 16777216, "swappiness": 10,
                  "disableOOMKiller": true, "useHierarchy": true},
@@ -113,7 +110,7 @@ TEST(CgroupsV1Real, MemoryLimitOomKillsAHogAndTheEventIsReported) {
     BERTH_REQUIRE_ROOT();
     auto g = makeCgroup("oom");
     // memory+swap == memory: no escape to swap.
-    g->apply(res(R"({"memory": {"limit": 33554432, "swap": 33554432}})"));
+    g->apply(resourcesFrom(R"({"memory": {"limit": 33554432, "swap": 33554432}})"));
     auto watcher = g->watchOom();
     Children kids;
     // The string doubles until it no longer fits in 32 MiB.
@@ -134,7 +131,7 @@ TEST(CgroupsV1Real, MemoryLimitOomKillsAHogAndTheEventIsReported) {
 TEST(CgroupsV1Real, PidsLimitStopsAForkBomb) {
     BERTH_REQUIRE_ROOT();
     auto g = makeCgroup("pids");
-    g->apply(res(R"({"pids": {"limit": 16}})"));
+    g->apply(resourcesFrom(R"({"pids": {"limit": 16}})"));
     Children kids;
     // Forks until it can't; reports how many it managed.
     pid_t pid = kids.startIn(
@@ -153,7 +150,7 @@ TEST(CgroupsV1Real, PidsLimitStopsAForkBomb) {
 TEST(CgroupsV1Real, CpuQuotaThrottles) {
     BERTH_REQUIRE_ROOT();
     auto g = makeCgroup("cpu");
-    g->apply(res(R"({"cpu": {"quota": 20000, "period": 100000}})"));  // 20% of one cpu
+    g->apply(resourcesFrom(R"({"cpu": {"quota": 20000, "period": 100000}})"));  // 20% of one cpu
     Children kids;
     kids.startIn(*g.m, "while :; do :; done");
     uint64_t before = g->stats().cpu.usage.total;
@@ -186,20 +183,22 @@ TEST(CgroupsV1Real, FreezeStopsAndThawContinues) {
 TEST(CgroupsV1Real, UpdateChangesLiveLimits) {
     BERTH_REQUIRE_ROOT();
     auto g = makeCgroup("update");
-    g->apply(res(R"({"memory": {"limit": 67108864, "swap": 67108864}, "pids": {"limit": 10},
+    g->apply(
+        resourcesFrom(R"({"memory": {"limit": 67108864, "swap": 67108864}, "pids": {"limit": 10},
                      "cpu": {"shares": 512}})"));
     Children kids;
     kids.startIn(*g.m, "sleep 30");
     // Growing memory+swap needs memsw raised first; the manager orders the writes.
-    g->apply(res(R"({"memory": {"limit": 134217728, "swap": 268435456}, "pids": {"limit": 20},
+    g->apply(
+        resourcesFrom(R"({"memory": {"limit": 134217728, "swap": 268435456}, "pids": {"limit": 20},
                      "cpu": {"shares": 2048}})"),
-             true);
+        true);
     EXPECT_EQ(readTrim(v1Dir(g, "memory") + "/memory.limit_in_bytes"), "134217728");
     EXPECT_EQ(readTrim(v1Dir(g, "memory") + "/memory.memsw.limit_in_bytes"), "268435456");
     EXPECT_EQ(readTrim(v1Dir(g, "pids") + "/pids.max"), "20");
     EXPECT_EQ(readTrim(v1Dir(g, "cpu") + "/cpu.shares"), "2048");
     // And shrinking again.
-    g->apply(res(R"({"memory": {"limit": 33554432, "swap": 33554432}})"), true);
+    g->apply(resourcesFrom(R"({"memory": {"limit": 33554432, "swap": 33554432}})"), true);
     EXPECT_EQ(readTrim(v1Dir(g, "memory") + "/memory.limit_in_bytes"), "33554432");
     EXPECT_EQ(readTrim(v1Dir(g, "memory") + "/memory.memsw.limit_in_bytes"), "33554432");
 }
@@ -207,7 +206,7 @@ TEST(CgroupsV1Real, UpdateChangesLiveLimits) {
 TEST(CgroupsV1Real, DeviceCgroupDeniesWhatIsNotAllowed) {
     BERTH_REQUIRE_ROOT();
     auto g = makeCgroup("devices");
-    g->apply(res(R"({"devices": [{"allow": false, "access": "rwm"},
+    g->apply(resourcesFrom(R"({"devices": [{"allow": false, "access": "rwm"},
         {"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rwm"},
         {"allow": true, "type": "c", "major": 1, "minor": 5, "access": "r"}]})"));
     Children kids;
@@ -224,7 +223,7 @@ TEST(CgroupsV1Real, NonexistentDeviceIsAClearErrorAndDestroyLeavesNothing) {
     auto m = makeCgroupManager(realCgroupFs(), CgroupRequest{path, "x"});
     m->create();
     try {
-        m->apply(res(
+        m->apply(resourcesFrom(
             R"({"blockIO": {"throttleReadBpsDevice": [{"major": 999, "minor": 9, "rate": 1}]}})"));
         ADD_FAILURE() << "expected an error";
     } catch (const Error& e) {
@@ -259,7 +258,7 @@ TEST(CgroupsV1Real, DestroyKillsStragglersAndRemovesNestedDirs) {
 TEST(CgroupsV1Real, StatsAreReadFromTheKernel) {
     BERTH_REQUIRE_ROOT();
     auto g = makeCgroup("stats");
-    g->apply(res(R"({"memory": {"limit": 67108864}, "pids": {"limit": 50}})"));
+    g->apply(resourcesFrom(R"({"memory": {"limit": 67108864}, "pids": {"limit": 50}})"));
     Children kids;
     kids.startIn(*g.m, "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; sleep 30");
     sleepMs(500);

@@ -8,6 +8,7 @@
 #include "cgroups_test_util.hpp"
 #include "runtime/cgroups/device_rules.hpp"
 #include "runtime/cgroups/v2/cgroup_v2_manager.hpp"
+#include "support/spec_builders.hpp"
 #include "support/test_support.hpp"
 
 using namespace berth;
@@ -38,10 +39,6 @@ CgroupGuard makeV2(const std::string& what) {
 
 std::string dirOf(CgroupGuard& g) {
     return g->toJson()["dir"];
-}
-
-oci::LinuxResources res(const std::string& json) {
-    return oci::parseLinuxResources(nlohmann::json::parse(json));
 }
 
 }  // namespace
@@ -123,7 +120,7 @@ TEST(CgroupsV2Real, HugetlbLimitsAreSet) {
     auto g = makeV2("hugetlb");
     auto* v2 = dynamic_cast<CgroupV2Manager*>(g.m.get());
     if (!v2->availableControllers().count("hugetlb")) GTEST_SKIP() << "no hugetlb in cgroup2";
-    g->apply(res(R"({"hugepageLimits": [{"pageSize": "2MB", "limit": 6291456},
+    g->apply(resourcesFrom(R"({"hugepageLimits": [{"pageSize": "2MB", "limit": 6291456},
                                         {"pageSize": "1GB", "limit": 0}],
                      "unified": {"hugetlb.2MB.rsvd.max": "4194304"}})"));
     EXPECT_EQ(readTrim(dirOf(g) + "/hugetlb.2MB.max"), "6291456");
@@ -134,11 +131,11 @@ TEST(CgroupsV2Real, HugetlbLimitsAreSet) {
     ASSERT_TRUE(s.hugetlb.count("2MB"));
     EXPECT_EQ(s.hugetlb["2MB"].max, 6291456u);
     // Update a live limit.
-    g->apply(res(R"({"hugepageLimits": [{"pageSize": "2MB", "limit": 2097152}]})"), true);
+    g->apply(resourcesFrom(R"({"hugepageLimits": [{"pageSize": "2MB", "limit": 2097152}]})"), true);
     EXPECT_EQ(readTrim(dirOf(g) + "/hugetlb.2MB.max"), "2097152");
     // A controller this hierarchy doesn't have: a clear error, nothing written.
     try {
-        g->apply(res(R"({"unified": {"memory.high": "1000000"}})"));
+        g->apply(resourcesFrom(R"({"unified": {"memory.high": "1000000"}})"));
         ADD_FAILURE() << "expected an error";
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("controller \"memory\" is not available"),
@@ -151,7 +148,7 @@ TEST(CgroupsV2Real, EbpfDeviceFilterDeniesAndUpdateReplacesIt) {
     REQUIRE_CGROUP2();
     auto g = makeV2("bpfdev");
     // Deny everything but /dev/null and reading /dev/zero: /dev/full (1:7) is refused.
-    auto r = res(R"({"devices": [{"allow": false, "access": "rwm"},
+    auto r = resourcesFrom(R"({"devices": [{"allow": false, "access": "rwm"},
         {"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rwm"},
         {"allow": true, "type": "c", "major": 1, "minor": 5, "access": "r"}]})");
     g->apply(r);

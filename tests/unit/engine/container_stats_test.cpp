@@ -8,8 +8,8 @@
 #include "runtime/cgroups/cgroup_manager.hpp"
 #include "unit/runtime/cgroups_fake_tree.hpp"
 
-namespace cg = berth::runtime::cgroups;
 using berth::engine::ContainerStats;
+using berth::test::createdCgroup;
 using berth::test::FakeCgroupFs;
 
 namespace {
@@ -19,8 +19,7 @@ constexpr uint64_t kHostMem = 8ull << 30;
 TEST(ContainerStatsV2, ParsesAFakeCgroup2Tree) {
     FakeCgroupFs fs({}, {"cpu", "memory", "pids", "io"}, /*pureV2=*/true);
     fs.setFile("/cgroup.subtree_control", "cpu memory pids io");
-    auto m = cg::makeCgroupManager(fs, fs.layout(), {"/berth/c1", ""});
-    m->create();
+    auto m = createdCgroup(fs, "/berth/c1");
     const std::string d = "/berth/c1";
     fs.setFile(d + "/cgroup.controllers", "cpu memory pids io");
     fs.setFile(d + "/cpu.stat", "usage_usec 2500\nuser_usec 2000\nsystem_usec 500\nnr_periods 0\n");
@@ -49,8 +48,7 @@ TEST(ContainerStatsV2, ParsesAFakeCgroup2Tree) {
 
 TEST(ContainerStatsV1, ParsesAFakeV1Tree) {
     FakeCgroupFs fs({"cpu", "cpuacct", "memory", "pids", "blkio"}, {}, false);
-    auto m = cg::makeCgroupManager(fs, fs.layout(), {"/berth/c1", ""});
-    m->create();
+    auto m = createdCgroup(fs, "/berth/c1");
     fs.setFile("/cpuacct/berth/c1/cpuacct.usage", "123456789\n");
     fs.setFile("/memory/berth/c1/memory.usage_in_bytes", "3000000\n");
     fs.setFile("/memory/berth/c1/memory.limit_in_bytes", "9223372036854771712\n");

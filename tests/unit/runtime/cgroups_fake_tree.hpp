@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "common/strings.hpp"
 #include "runtime/cgroups/cgroup_fs.hpp"
 #include "runtime/cgroups/cgroup_layout.hpp"
+#include "runtime/cgroups/cgroup_manager.hpp"
 #include "support/test_support.hpp"
 
 namespace berth::test {
@@ -219,5 +221,13 @@ class FakeCgroupFs : public runtime::cgroups::RealCgroupFs {
     std::map<std::string, std::string> v1Mounts_;  // mount point → controller
     std::string unified_;
 };
+
+// The manager of cgroup path in fs's layout, its directories created.
+inline std::unique_ptr<runtime::cgroups::CgroupManager> createdCgroup(
+    FakeCgroupFs& fs, const std::string& path = "/berth/c1") {
+    auto m = runtime::cgroups::makeCgroupManager(fs, fs.layout(), {path, "c1"});
+    m->create();
+    return m;
+}
 
 }  // namespace berth::test

@@ -5,10 +5,13 @@
 #include "cgroups_fake_tree.hpp"
 #include "runtime/cgroups/cgroup_manager.hpp"
 #include "runtime/cgroups/device_rules.hpp"
+#include "support/spec_builders.hpp"
 
 using namespace berth;
 using namespace berth::runtime::cgroups;
+using berth::test::createdCgroup;
 using berth::test::FakeCgroupFs;
+using berth::test::resourcesFrom;
 
 namespace {
 
@@ -16,21 +19,11 @@ const std::vector<std::string> kAllV1 = {"cpu",     "cpuacct", "cpuset",  "memor
                                          "devices", "freezer", "blkio",   "pids",
                                          "hugetlb", "net_cls", "net_prio"};
 
-oci::LinuxResources res(const std::string& json) {
-    return oci::parseLinuxResources(nlohmann::json::parse(json));
-}
-
-std::unique_ptr<CgroupManager> made(FakeCgroupFs& fs, const std::string& path = "/berth/c1") {
-    auto m = makeCgroupManager(fs, fs.layout(), CgroupRequest{path, "c1"});
-    m->create();
-    return m;
-}
-
 }  // namespace
 
 TEST(CgroupsV1, CreatesEveryHierarchyAndInheritsCpuset) {
     FakeCgroupFs fs(kAllV1, {}, false);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     EXPECT_FALSE(m->isUnifiedOnly());
     for (auto& c : kAllV1) EXPECT_TRUE(pathExists(fs.root() + "/" + c + "/berth/c1")) << c;
     // cpuset: every new level got the parent's cpus/mems (else it refuses tasks).
@@ -44,8 +37,8 @@ TEST(CgroupsV1, CreatesEveryHierarchyAndInheritsCpuset) {
 
 TEST(CgroupsV1, EveryResourceLandsInItsFile) {
     FakeCgroupFs fs(kAllV1, {}, false);
-    auto m = made(fs);
-    m->apply(res(R"({
+    auto m = createdCgroup(fs);
+    m->apply(resourcesFrom(R"({
       "memory": {"limit": 67108864, "reservation": 33554432, "swap": 134217728,
                  "kernel": 1048576, "kernelTCP": 2097152, "swappiness": 10,
                  "disableOOMKiller": true, "useHierarchy": true},
@@ -101,11 +94,11 @@ TEST(CgroupsV1, EveryResourceLandsInItsFile) {
 
 TEST(CgroupsV1, CfqWeightFilesWhenPresent) {
     FakeCgroupFs fs({"blkio"}, {}, false);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     fs.setFile("/blkio/berth/c1/blkio.weight", "500");
     fs.setFile("/blkio/berth/c1/blkio.weight_device", "");
     fs.setFile("/blkio/berth/c1/blkio.leaf_weight", "500");
-    m->apply(res(R"({"blockIO": {"weight": 20, "leafWeight": 30,
+    m->apply(resourcesFrom(R"({"blockIO": {"weight": 20, "leafWeight": 30,
                     "weightDevice": [{"major": 8, "minor": 0, "weight": 40}]}})"));
     EXPECT_EQ(fs.lastWrite("/blkio/berth/c1/blkio.weight"), "20");
     EXPECT_EQ(fs.lastWrite("/blkio/berth/c1/blkio.leaf_weight"), "30");
@@ -114,7 +107,7 @@ TEST(CgroupsV1, CfqWeightFilesWhenPresent) {
 
 TEST(CgroupsV1, MemoryAndSwapOrderFollowsTheCurrentLimit) {
     FakeCgroupFs fs({"memory"}, {}, false);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     const std::string lim = "/memory/berth/c1/memory.limit_in_bytes";
     const std::string sw = "/memory/berth/c1/memory.memsw.limit_in_bytes";
     auto order = [&] {
@@ -126,36 +119,37 @@ TEST(CgroupsV1, MemoryAndSwapOrderFollowsTheCurrentLimit) {
     };
     // Growing past the current limit: memsw first, or the kernel refuses limit > memsw.
     fs.setFile(lim, "1000");
-    m->apply(res(R"({"memory": {"limit": 4096, "swap": 8192}})"), true);
+    m->apply(resourcesFrom(R"({"memory": {"limit": 4096, "swap": 8192}})"), true);
     EXPECT_EQ(order(), (std::vector<std::string>{"swap", "mem"}));
     // Shrinking: memory first.
     fs.setFile(lim, "1000000");
-    m->apply(res(R"({"memory": {"limit": 4096, "swap": 8192}})"), true);
+    m->apply(resourcesFrom(R"({"memory": {"limit": 4096, "swap": 8192}})"), true);
     EXPECT_EQ(order(), (std::vector<std::string>{"mem", "swap"}));
     // Unlimited memory with swap unset → swap unlimited too.
-    m->apply(res(R"({"memory": {"limit": -1}})"), true);
+    m->apply(resourcesFrom(R"({"memory": {"limit": -1}})"), true);
     EXPECT_EQ(fs.lastWrite(sw), "-1");
     EXPECT_EQ(fs.lastWrite(lim), "-1");
 }
 
 TEST(CgroupsV1, CheckBeforeUpdateRefusesALimitBelowUsage) {
     FakeCgroupFs fs({"memory"}, {}, false);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     fs.setFile("/memory/berth/c1/memory.usage_in_bytes", "10000");
-    EXPECT_THROW(m->apply(res(R"({"memory": {"limit": 5000, "checkBeforeUpdate": true}})"), true),
-                 Error);
+    EXPECT_THROW(
+        m->apply(resourcesFrom(R"({"memory": {"limit": 5000, "checkBeforeUpdate": true}})"), true),
+        Error);
     EXPECT_EQ(fs.lastWrite("/memory/berth/c1/memory.limit_in_bytes"), "<unwritten>");
-    m->apply(res(R"({"memory": {"limit": 20000, "checkBeforeUpdate": true}})"), true);
+    m->apply(resourcesFrom(R"({"memory": {"limit": 20000, "checkBeforeUpdate": true}})"), true);
     EXPECT_EQ(fs.lastWrite("/memory/berth/c1/memory.limit_in_bytes"), "20000");
 }
 
 TEST(CgroupsV1, KernelClampedSharesIsAnError) {
     FakeCgroupFs fs({"cpu"}, {}, false);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     // The kernel clamps out-of-range shares silently: the read-back tells.
     fs.readOverrides["/cpu/berth/c1/cpu.shares"] = "1024";
     try {
-        m->apply(res(R"({"cpu": {"shares": 512}})"));
+        m->apply(resourcesFrom(R"({"cpu": {"shares": 512}})"));
         FAIL() << "expected an error";
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("cpu.shares: the kernel set 1024 instead of 512"),
@@ -166,29 +160,33 @@ TEST(CgroupsV1, KernelClampedSharesIsAnError) {
 
 TEST(CgroupsV1, MissingControllerIsAClearError) {
     FakeCgroupFs fs({"memory", "cpu"}, {}, false);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     try {
-        m->apply(res(R"({"network": {"classID": 5}})"));
+        m->apply(resourcesFrom(R"({"network": {"classID": 5}})"));
         FAIL();
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("net_cls cgroup controller is not mounted"),
                   std::string::npos)
             << e.what();
     }
-    EXPECT_THROW(m->apply(res(R"({"unified": {"memory.high": "1"}})")), Error);  // no cgroup2
-    EXPECT_THROW(m->apply(res(R"({"hugepageLimits": [{"pageSize": "2MB", "limit": 1}]})")), Error);
+    EXPECT_THROW(m->apply(resourcesFrom(R"({"unified": {"memory.high": "1"}})")),
+                 Error);  // no cgroup2
+    EXPECT_THROW(
+        m->apply(resourcesFrom(R"({"hugepageLimits": [{"pageSize": "2MB", "limit": 1}]})")), Error);
 }
 
 TEST(CgroupsV1, UnsupportedHugepageSizeIsAnError) {
     FakeCgroupFs fs({"hugetlb"}, {}, false);
-    auto m = made(fs);
-    EXPECT_THROW(m->apply(res(R"({"hugepageLimits": [{"pageSize": "64KB", "limit": 1}]})")), Error);
+    auto m = createdCgroup(fs);
+    EXPECT_THROW(
+        m->apply(resourcesFrom(R"({"hugepageLimits": [{"pageSize": "64KB", "limit": 1}]})")),
+        Error);
 }
 
 TEST(CgroupsV1, HybridPlacesInUnifiedAndSendsHugetlbThere) {
     // This host: v1 controllers plus cgroup2 at unified/ offering only hugetlb.
     FakeCgroupFs fs({"cpu", "memory", "freezer", "pids"}, {"hugetlb"}, false);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     EXPECT_TRUE(pathExists(fs.root() + "/unified/berth/c1"));
     EXPECT_EQ(fs.lastWrite("/unified/cgroup.subtree_control"), "+hugetlb");
     EXPECT_EQ(fs.file("/unified/berth/c1/cgroup.controllers"), "hugetlb");
@@ -199,13 +197,13 @@ TEST(CgroupsV1, HybridPlacesInUnifiedAndSendsHugetlbThere) {
     m->addProcess(78);
     EXPECT_EQ(fs.lastWrite("/unified/berth/c1/cgroup.procs"), "78");
 
-    m->apply(res(R"({"hugepageLimits": [{"pageSize": "2MB", "limit": 2097152}],
+    m->apply(resourcesFrom(R"({"hugepageLimits": [{"pageSize": "2MB", "limit": 2097152}],
                     "unified": {"hugetlb.1GB.max": "0"}})"));
     EXPECT_EQ(fs.lastWrite("/unified/berth/c1/hugetlb.2MB.max"), "2097152");
     EXPECT_EQ(fs.lastWrite("/unified/berth/c1/hugetlb.2MB.rsvd.max"), "2097152");
     EXPECT_EQ(fs.lastWrite("/unified/berth/c1/hugetlb.1GB.max"), "0");
     // A controller that is not in the cgroup2 hierarchy can't take unified keys.
-    EXPECT_THROW(m->apply(res(R"({"unified": {"memory.high": "100"}})")), Error);
+    EXPECT_THROW(m->apply(resourcesFrom(R"({"unified": {"memory.high": "100"}})")), Error);
 }
 
 TEST(CgroupsV1, RelativePathGoesBelowOwnCgroup) {
@@ -237,7 +235,7 @@ TEST(CgroupsV1, FailedCreateLeavesNothing) {
 
 TEST(CgroupsV1, FreezeWritesFreezerStateAndReportsIt) {
     FakeCgroupFs fs({"freezer", "pids"}, {}, false);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     m->freeze();  // the fake's file reads back what was written: FROZEN at once
     EXPECT_EQ(fs.lastWrite("/freezer/berth/c1/freezer.state"), "FROZEN");
     EXPECT_EQ(m->freezerState(), FreezerState::Frozen);
@@ -248,7 +246,7 @@ TEST(CgroupsV1, FreezeWritesFreezerStateAndReportsIt) {
 
 TEST(CgroupsV1, PidsAreRecursiveAndDestroyRemovesNestedDirs) {
     FakeCgroupFs fs({"pids", "memory"}, {}, false);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     fs.setFile("/pids/berth/c1/cgroup.procs", "");
     berth::mkdirAll(fs.root() + "/pids/berth/c1/nested/deeper");
     fs.setFile("/pids/berth/c1/nested/cgroup.procs", "");
@@ -263,7 +261,7 @@ TEST(CgroupsV1, PidsAreRecursiveAndDestroyRemovesNestedDirs) {
 
 TEST(CgroupsV1, StatsReadTheV1Files) {
     FakeCgroupFs fs({"cpu", "cpuacct", "memory", "pids", "blkio"}, {}, false);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     fs.setFile("/cpuacct/berth/c1/cpuacct.usage", "123456");
     fs.setFile("/cpuacct/berth/c1/cpuacct.usage_percpu", "100000 23456 ");
     fs.setFile("/cpu/berth/c1/cpu.stat", "nr_periods 10\nnr_throttled 4\nthrottled_time 999\n");
@@ -294,9 +292,9 @@ TEST(CgroupsV1, StatsReadTheV1Files) {
 
 TEST(CgroupsV1, SavedPathsReopenTheSameCgroup) {
     FakeCgroupFs fs({"memory", "pids"}, {"hugetlb"}, false);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     auto again = openCgroupManager(fs, m->toJson());
-    again->apply(res(R"({"pids": {"limit": 9}})"));
+    again->apply(resourcesFrom(R"({"pids": {"limit": 9}})"));
     EXPECT_EQ(fs.lastWrite("/pids/berth/c1/pids.max"), "9");
     EXPECT_EQ(again->toJson(), m->toJson());
     EXPECT_THROW(openCgroupManager(fs, nlohmann::json{{"version", 1}}), Error);

@@ -5,24 +5,17 @@
 #include "runtime/cgroups/cgroup_manager.hpp"
 #include "runtime/cgroups/device_rules.hpp"
 #include "runtime/cgroups/v2/cgroup_v2_manager.hpp"
+#include "support/spec_builders.hpp"
 
 using namespace berth;
 using namespace berth::runtime::cgroups;
+using berth::test::createdCgroup;
 using berth::test::FakeCgroupFs;
+using berth::test::resourcesFrom;
 
 namespace {
 
 const std::vector<std::string> kV2 = {"cpu", "cpuset", "memory", "pids", "io", "hugetlb", "rdma"};
-
-oci::LinuxResources res(const std::string& json) {
-    return oci::parseLinuxResources(nlohmann::json::parse(json));
-}
-
-std::unique_ptr<CgroupManager> made(FakeCgroupFs& fs, const std::string& path = "/berth/c1") {
-    auto m = makeCgroupManager(fs, fs.layout(), CgroupRequest{path, "c1"});
-    m->create();
-    return m;
-}
 
 }  // namespace
 
@@ -48,7 +41,7 @@ TEST(CgroupsV2, ConversionsMatchRuncAndCrun) {
 
 TEST(CgroupsV2, CreateDelegatesControllersDownThePath) {
     FakeCgroupFs fs({}, kV2, true);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     EXPECT_TRUE(m->isUnifiedOnly());
     EXPECT_EQ(fs.file("/berth/cgroup.controllers").size() > 0, true);
     for (auto& c : kV2) {
@@ -65,8 +58,8 @@ TEST(CgroupsV2, CreateDelegatesControllersDownThePath) {
 
 TEST(CgroupsV2, EveryResourceMapsToItsV2File) {
     FakeCgroupFs fs({}, kV2, true);
-    auto m = made(fs);
-    m->apply(res(R"({
+    auto m = createdCgroup(fs);
+    m->apply(resourcesFrom(R"({
       "memory": {"limit": 67108864, "reservation": 33554432, "swap": 100663296,
                  "swappiness": 10, "kernel": 5, "disableOOMKiller": true},
       "cpu": {"shares": 1024, "quota": 50000, "period": 100000, "burst": 1000,
@@ -105,9 +98,9 @@ TEST(CgroupsV2, EveryResourceMapsToItsV2File) {
 
 TEST(CgroupsV2, SwapBeforeMemoryAndSpecialValues) {
     FakeCgroupFs fs({}, kV2, true);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     const std::string d = "/berth/c1/";
-    m->apply(res(R"({"memory": {"limit": 1000000, "swap": 1000000}})"));
+    m->apply(resourcesFrom(R"({"memory": {"limit": 1000000, "swap": 1000000}})"));
     EXPECT_EQ(fs.lastWrite(d + "memory.swap.max"), "0");  // swap == limit: no swap
     size_t swapAt = 0, memAt = 0;
     for (size_t i = 0; i < fs.writes.size(); ++i) {
@@ -115,22 +108,23 @@ TEST(CgroupsV2, SwapBeforeMemoryAndSpecialValues) {
         if (fs.writes[i].first == d + "memory.max") memAt = i;
     }
     EXPECT_LT(swapAt, memAt);
-    m->apply(res(R"({"memory": {"limit": -1}})"));
+    m->apply(resourcesFrom(R"({"memory": {"limit": -1}})"));
     EXPECT_EQ(fs.lastWrite(d + "memory.max"), "max");
     EXPECT_EQ(fs.lastWrite(d + "memory.swap.max"), "max");
-    m->apply(res(R"({"cpu": {"quota": -1, "period": 50000}, "pids": {"limit": 0}})"));
+    m->apply(resourcesFrom(R"({"cpu": {"quota": -1, "period": 50000}, "pids": {"limit": 0}})"));
     EXPECT_EQ(fs.lastWrite(d + "cpu.max"), "max 50000");
     EXPECT_EQ(fs.lastWrite(d + "pids.max"), "max");
-    m->apply(res(R"({"cpu": {"quota": 20000}})"));
+    m->apply(resourcesFrom(R"({"cpu": {"quota": 20000}})"));
     EXPECT_EQ(fs.lastWrite(d + "cpu.max"), "20000");
-    EXPECT_THROW(m->apply(res(R"({"memory": {"swap": 100}})")), Error);  // swap without limit
+    EXPECT_THROW(m->apply(resourcesFrom(R"({"memory": {"swap": 100}})")),
+                 Error);  // swap without limit
 }
 
 TEST(CgroupsV2, BfqWeightWhenPresent) {
     FakeCgroupFs fs({}, kV2, true);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     fs.setFile("/berth/c1/io.bfq.weight", "default 100");
-    m->apply(res(R"({"blockIO": {"weight": 500,
+    m->apply(resourcesFrom(R"({"blockIO": {"weight": 500,
                     "weightDevice": [{"major": 8, "minor": 0, "weight": 20}]}})"));
     EXPECT_EQ(fs.allWrites("/berth/c1/io.bfq.weight"), (std::vector<std::string>{"500", "8:0 20"}));
     EXPECT_EQ(fs.lastWrite("/berth/c1/io.weight"), "<unwritten>");
@@ -138,9 +132,9 @@ TEST(CgroupsV2, BfqWeightWhenPresent) {
 
 TEST(CgroupsV2, ErrorsNameTheProblem) {
     FakeCgroupFs fs({}, {"memory", "pids"}, true);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     auto message = [&](const std::string& json) {
-        return test::errorOf([&] { m->apply(res(json)); });
+        return test::errorOf([&] { m->apply(resourcesFrom(json)); });
     };
     EXPECT_NE(message(R"({"unified": {"io.max": "8:0 rbps=1"}})")
                   .find("controller \"io\" is not available"),
@@ -159,9 +153,9 @@ TEST(CgroupsV2, ErrorsNameTheProblem) {
 
 TEST(CgroupsV2, DevicesBecomeAnEbpfProgramOnTheCgroup) {
     FakeCgroupFs fs({}, kV2, true);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     auto rules = containerDeviceRules(
-        res(R"({"devices": [{"allow": false, "access": "rwm"}]})").devices, {});
+        resourcesFrom(R"({"devices": [{"allow": false, "access": "rwm"}]})").devices, {});
     oci::LinuxResources r;
     r.devices = rules;
     m->apply(r);
@@ -174,7 +168,7 @@ TEST(CgroupsV2, DevicesBecomeAnEbpfProgramOnTheCgroup) {
 
 TEST(CgroupsV2, FreezeWaitsForFrozenEventAndKillUsesCgroupKill) {
     FakeCgroupFs fs({}, kV2, true);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     // The fake kernel: report frozen as soon as asked (the manager polls cgroup.events).
     fs.readOverrides["/berth/c1/cgroup.events"] = "populated 1\nfrozen 1\n";
     m->freeze();
@@ -190,7 +184,7 @@ TEST(CgroupsV2, FreezeWaitsForFrozenEventAndKillUsesCgroupKill) {
 
 TEST(CgroupsV2, StatsReadTheV2Files) {
     FakeCgroupFs fs({}, kV2, true);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     const std::string d = "/berth/c1/";
     fs.setFile(d + "cpu.stat",
                "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 7\n"
@@ -221,7 +215,7 @@ TEST(CgroupsV2, StatsReadTheV2Files) {
 
 TEST(CgroupsV2, DestroyRemovesNestedCgroupsBottomUp) {
     FakeCgroupFs fs({}, kV2, true);
-    auto m = made(fs);
+    auto m = createdCgroup(fs);
     berth::mkdirAll(fs.root() + "/berth/c1/a/b");
     fs.setFile("/berth/c1/a/cgroup.procs", "");
     fs.setFile("/berth/c1/a/b/cgroup.procs", "");
