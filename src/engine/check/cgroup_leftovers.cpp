@@ -1,7 +1,5 @@
 #include "engine/check/cgroup_leftovers.hpp"
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/dir_entries.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "runtime/cgroups/cgroup_layout.hpp"
@@ -22,16 +21,10 @@ namespace cg = berth::runtime::cgroups;
 
 std::vector<std::string> subdirs(const std::string& dir) {
     std::vector<std::string> out;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return out;
-    while (auto* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n == "." || n == "..") continue;
+    for (auto& n : dirEntries(dir)) {
         struct stat st {};
-        if (::fstatat(::dirfd(d), n.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
-            out.push_back(n);
+        if (::lstat((dir + "/" + n).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) out.push_back(n);
     }
-    ::closedir(d);
     return out;
 }
 

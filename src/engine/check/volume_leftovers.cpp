@@ -1,14 +1,12 @@
 #include "engine/check/volume_leftovers.hpp"
 
-#include <dirent.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
-
 #include <nlohmann/json.hpp>
 
+#include "common/dir_entries.hpp"
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "common/mount_tree.hpp"
@@ -21,19 +19,6 @@ namespace berth::engine::check {
 
 namespace {
 
-std::vector<std::string> entriesOf(const std::string& dir) {
-    std::vector<std::string> out;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return out;
-    while (auto* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") out.push_back(n);
-    }
-    ::closedir(d);
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
 bool isDir(const std::string& path) {
     struct stat st {};
     return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -41,7 +26,7 @@ bool isDir(const std::string& path) {
 
 // Removes what is inside dir, not dir itself (it may be a mount point: a driver-option volume).
 void emptyDir(const std::string& dir) {
-    for (auto& n : entriesOf(dir)) removeAll(dir + "/" + n);
+    for (auto& n : dirEntries(dir)) removeAll(dir + "/" + n);
 }
 
 // The opts.json VolumeStore::create writes, for a volume whose own is lost: the local driver,
@@ -69,7 +54,7 @@ std::vector<VolumeLeftover> findVolumeLeftovers(const VolumeStore& volumes) {
         out.push_back({done, planned, std::move(fn)});
     };
     const std::string base = volumes.dir();
-    for (auto& name : entriesOf(base)) {
+    for (auto& name : dirEntries(base)) {
         std::string dir = base + "/" + name;
         if (startsWith(name, ".trash-")) {
             add("Removed " + dir + " (a volume removal was interrupted)",
@@ -80,7 +65,7 @@ std::vector<VolumeLeftover> findVolumeLeftovers(const VolumeStore& volumes) {
             continue;
         }
         if (name[0] == '.' || !isDir(dir)) continue;  // .lock
-        for (auto& f : entriesOf(dir)) {
+        for (auto& f : dirEntries(dir)) {
             if (!startsWith(f, "opts.json.tmp-")) continue;
             std::string tmp = dir + "/" + f;
             add("Removed " + tmp + " (a killed write of volume " + name + "'s metadata)",
@@ -92,7 +77,7 @@ std::vector<VolumeLeftover> findVolumeLeftovers(const VolumeStore& volumes) {
         bool hasOpts = pathExists(opts);
         bool hasData = isDir(data);
         if (!hasOpts) {
-            if (!hasData || entriesOf(data).empty()) {
+            if (!hasData || dirEntries(data).empty()) {
                 add("Removed half-created volume " + name + " (its create was interrupted)",
                     "Would remove half-created volume " + name + " (its create was interrupted)",
                     [dir] { removeAll(dir); });
