@@ -1,9 +1,7 @@
 // ImageStore::importRootfs (`docker import`): a rootfs tarball becomes a one-layer image.
 #include <fcntl.h>
-#include <unistd.h>
 
 #include "common/error.hpp"
-#include "common/file_io.hpp"
 #include "common/log.hpp"
 #include "common/strings.hpp"
 #include "store/image/config_changes.hpp"
@@ -32,41 +30,11 @@ Digest importFrom(ImageStore::Impl& s, int fd, const std::string& source, const 
     applyConfigChanges(cfg, opts.changes);  // before any I/O: a bad change fails fast
 
     UniqueFd lk = s.lock(false);
-    BlobWriter writer = s.blobs.writer();
-    ReadFn tee = [&](void* buf, size_t len) -> size_t {
-        for (;;) {
-            ssize_t n = ::read(fd, buf, len);
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) throw SysError("read " + source);
-            if (n > 0) writer.write(buf, static_cast<size_t>(n));
-            return static_cast<size_t>(n);
-        }
-    };
-    std::string scratch = s.scratchDir("import");
-    ImageLayerRecord layer;
-    try {
-        UnpackOptions o;
-        o.layerName = source;
-        UnpackResult res = unpackLayer(tee, scratch + "/layer", o);
-        char drain[65536];
-        while (tee(drain, sizeof drain) > 0) {
-        }
-        layer.diffId = Digest::parse(res.diffId);
-        layer.chainId = layer.diffId;
-        layer.diffSize = res.size;
-        layer.mediaType = media::ociLayerType(res.compression);
-        layer.size = directorySize(scratch + "/layer");
-        layer.blob = writer.commit();
-        layer.blobSize = writer.bytesWritten();
-        std::string dir = s.layerDir(layer.chainId);
-        if (::renameat2(AT_FDCWD, (scratch + "/layer").c_str(), AT_FDCWD, dir.c_str(), RENAME_NOREPLACE) < 0 &&
-            errno != EEXIST)
-            throw SysError("rename layer into " + dir);
-        removeAll(scratch);
-    } catch (...) {
-        removeAll(scratch);
-        throw;
-    }
+    UnpackOptions o;
+    o.layerName = source;
+    // The only layer: its chain ID is its diff ID.
+    ImageLayerRecord layer =
+        s.storeLayerFrom(fd, source, o, [](const Digest& diffId) { return diffId; });
 
     std::string now = rfc3339Now();
     json config = {{"architecture", arch},

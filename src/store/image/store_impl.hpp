@@ -2,6 +2,7 @@
 // changes; image_loader.cpp: load; image_saver.cpp: save; image_import.cpp: import; gc.cpp).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -11,6 +12,7 @@
 #include "store/image/metadata_db.hpp"
 #include "store/image_store.hpp"
 #include "store/reference.hpp"
+#include "store/unpack/layer_unpacker.hpp"
 
 namespace berth::store {
 
@@ -41,6 +43,13 @@ struct ImageStore::Impl {
     void tagLocked(const Reference& ref, const Digest& id, std::vector<std::string>* messages);
     // Removes the files of released layers and unreferenced blobs when no load is running.
     void releaseFiles(const std::vector<Digest>& chains, const std::vector<Digest>& blobs);
+    // A layer from the tar stream on fd (`import`'s tarball, `commit`'s diff), read once: the
+    // bytes go to a blob as they are, and through the unpacker into layers/<chain id> (a dir
+    // already there, the same content, is kept). chainIdOf: the chain ID from the diff ID (the
+    // layer's place on its parent's chain). Caller holds lock(false). Throws SysError naming
+    // `source` when fd cannot be read.
+    ImageLayerRecord storeLayerFrom(int fd, const std::string& source, const UnpackOptions& opts,
+                                    const std::function<Digest(const Digest&)>& chainIdOf);
 };
 
 // Docker's layer DiffSize: bytes of regular files and symlinks, each inode once.
