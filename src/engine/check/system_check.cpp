@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include "common/dir_entries.hpp"
 #include "common/error.hpp"

@@ -1,7 +1,6 @@
 #include "engine/fs/container_changes.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>

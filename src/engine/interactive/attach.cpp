@@ -2,7 +2,6 @@
 // container's berth-monitor, with detach keys and terminal resizes (stdio_stream.cpp).
 #include <pthread.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include <thread>
 

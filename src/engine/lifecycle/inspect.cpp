@@ -1,5 +1,4 @@
 // Engine::state and Engine::inspect: the record plus the monitor's live status, in Docker's shape.
-#include <signal.h>
 #include <unistd.h>
 
 #include "common/error.hpp"

@@ -1,8 +1,5 @@
 // Engine::remove: stop (with force), the runtime's state, the snapshot mount, then record + dir.
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"

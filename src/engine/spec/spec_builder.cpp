@@ -7,13 +7,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
 #include <set>
 
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "common/safe_path.hpp"
-#include "common/strings.hpp"
 #include "engine/spec/capability_set.hpp"
 #include "engine/spec/host_devices.hpp"
 #include "engine/spec/option_parsers.hpp"
@@ -54,7 +52,6 @@ bool cgroup2Host() {
     struct statfs fs {};
     return ::statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
 }
-
 
 struct SecurityOpts {
     bool noNewPrivileges = false;

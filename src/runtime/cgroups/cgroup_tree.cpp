@@ -7,7 +7,6 @@
 #include <algorithm>
 
 #include "common/error.hpp"
-#include "common/safe_path.hpp"
 #include "common/strings.hpp"
 
 namespace berth::runtime::cgroups {

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "common/error.hpp"
-#include "common/strings.hpp"
 #include "runtime/cgroups/text_fields.hpp"
 
 namespace berth::runtime::cgroups {

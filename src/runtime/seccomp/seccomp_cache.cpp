@@ -1,6 +1,5 @@
 #include "runtime/seccomp/seccomp_cache.hpp"
 
-#include <sys/stat.h>
 #include <sys/utsname.h>
 
 #include <cstdio>

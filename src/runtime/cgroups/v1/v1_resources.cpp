@@ -2,7 +2,6 @@
 // cgroup-v1/*.rst; write order and fallbacks as runc libcontainer/cgroups/fs/*.go).
 #include "common/error.hpp"
 #include "common/log.hpp"
-#include "common/strings.hpp"
 #include "runtime/cgroups/device_rules.hpp"
 #include "runtime/cgroups/v1/cgroup_v1_manager.hpp"
 

@@ -4,7 +4,6 @@
 
 #include "common/error.hpp"
 #include "common/log.hpp"
-#include "common/strings.hpp"
 #include "runtime/cgroups/device_rules.hpp"
 #include "runtime/cgroups/v2/cgroup_v2_manager.hpp"
 
