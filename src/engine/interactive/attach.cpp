@@ -9,6 +9,7 @@
 #include "engine/engine.hpp"
 #include "engine/events/journal.hpp"
 #include "engine/interactive/detach_keys.hpp"
+#include "engine/interactive/monitor_session.hpp"
 #include "engine/interactive/stdio_stream.hpp"
 #include "engine/monitor/client.hpp"
 
@@ -34,17 +35,6 @@ void proxySignals(const std::string& monitorDir) {
     }).detach();
 }
 
-std::function<void(int, int)> resizer(const std::string& monitorDir, const std::string& suffix) {
-    return [monitorDir, suffix](int rows, int cols) {
-        try {
-            monitor::monitorRequest(monitorDir, "resize " + std::to_string(rows) + " " +
-                                                    std::to_string(cols) + suffix);
-        } catch (const Error&) {
-            // the container may be gone already; nothing to resize
-        }
-    };
-}
-
 }  // namespace
 
 int Engine::runAttached(const ContainerRecord& rec, int outFd, int errFd, int inFd, bool sigProxy) {
@@ -61,7 +51,6 @@ AttachOutcome Engine::runAttached(const ContainerRecord& rec, const AttachStdio&
     bool withStdin = io.inFd >= 0 && rec.config.value("OpenStdin", false);
     std::string keys = withStdin ? parseDetachKeys(io.detachKeys) : "";
     std::string mdir = monitorDir(rec.id);
-    auto resize = resizer(mdir, "");
     AttachAtStart handoff;
     handoff.stdin = withStdin;
     handoff.stdinOnce = withStdin;
@@ -72,18 +61,9 @@ AttachOutcome Engine::runAttached(const ContainerRecord& rec, const AttachStdio&
     if (io.sigProxy && !tty) proxySignals(mdir);
     start(rec, /*noStart=*/false, &handoff);
     UniqueFd conn = std::move(handoff.conn);
-    uint64_t clientId = handoff.clientId;
-
-    StreamEnds ends;
-    ends.conn = conn.get();
-    ends.inFd = withStdin ? io.inFd : -1;
-    ends.outFd = io.outFd;
-    ends.errFd = io.errFd;
-    ends.tty = tty;
-    ends.detachKeys = keys;
-    ends.resize = resize;
-    ends.onDetach = [&] { monitor::monitorDetach(mdir, clientId); };
-    if (streamStdio(ends) == StreamEnd::Detached) return {0, true};
+    MonitorSession session{mdir, conn.get(), handoff.clientId};
+    if (streamMonitorSession(session, io, withStdin, tty, keys) == StreamEnd::Detached)
+        return {0, true};
     conn.reset();
     return {wait(rec.id), false};
 }
@@ -105,16 +85,9 @@ AttachOutcome Engine::attach(const std::string& idOrName, const AttachStdio& io)
     events::recordContainer(*this, rec, "attach");
     if (io.sigProxy && !tty) proxySignals(mdir);
 
-    StreamEnds ends;
-    ends.conn = conn.get();
-    ends.inFd = withStdin ? io.inFd : -1;
-    ends.outFd = io.outFd;
-    ends.errFd = io.errFd;
-    ends.tty = tty;
-    ends.detachKeys = keys;
-    ends.resize = resizer(mdir, "");
-    ends.onDetach = [&] { monitor::monitorDetach(mdir, clientId); };
-    if (streamStdio(ends) == StreamEnd::Detached) return {0, true};
+    MonitorSession session{mdir, conn.get(), clientId};
+    if (streamMonitorSession(session, io, withStdin, tty, keys) == StreamEnd::Detached)
+        return {0, true};
     conn.reset();
     return {wait(rec.id), false};
 }

@@ -17,7 +17,7 @@
 #include "common/mount_tree.hpp"
 #include "engine/fs/rootfs_access.hpp"
 #include "engine/interactive/detach_keys.hpp"
-#include "engine/interactive/stdio_stream.hpp"
+#include "engine/interactive/monitor_session.hpp"
 #include "engine/monitor/client.hpp"
 #include "engine/spec/capability_set.hpp"
 #include "engine/spec/option_parsers.hpp"
@@ -188,24 +188,9 @@ AttachOutcome Engine::exec(const std::string& idOrName, const ExecOptions& opts,
     events::recordContainer(*this, rec, "exec_start: " + cmdline, {{"execID", execId}}, execNs);
     if (opts.detach) return {0, false};
 
-    StreamEnds ends;
-    ends.conn = h.sock.get();
-    ends.inFd = withStdin ? io.inFd : -1;
-    ends.outFd = io.outFd;
-    ends.errFd = io.errFd;
-    ends.tty = opts.tty;
-    ends.detachKeys = keys;
-    std::string pidSuffix = " " + std::to_string(h.pid);
-    ends.resize = [mdir, pidSuffix](int rows, int cols) {
-        try {
-            monitor::monitorRequest(mdir, "resize " + std::to_string(rows) + " " +
-                                              std::to_string(cols) + pidSuffix);
-        } catch (const Error&) {
-        }
-    };
-    uint64_t clientId = h.clientId;
-    ends.onDetach = [&] { monitor::monitorDetach(mdir, clientId); };
-    if (streamStdio(ends) == StreamEnd::Detached) return {0, true};
+    MonitorSession session{mdir, h.sock.get(), h.clientId, h.pid};
+    if (streamMonitorSession(session, io, withStdin, opts.tty, keys) == StreamEnd::Detached)
+        return {0, true};
     h.sock.reset();
     // The monitor writes the exit record before it closes the connection; a monitor that died
     // meanwhile leaves none.
