@@ -21,8 +21,7 @@
 
 using namespace berth;
 using namespace berth::store;
-using berth::test::StringReader;
-using berth::test::TempDir;
+using namespace berth::test;
 
 namespace {
 

@@ -9,9 +9,7 @@
 
 using namespace berth;
 using namespace berth::runtime::cgroups;
-using berth::test::createdCgroup;
-using berth::test::FakeCgroupFs;
-using berth::test::resourcesFrom;
+using namespace berth::test;
 
 namespace {
 

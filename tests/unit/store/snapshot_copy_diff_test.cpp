@@ -15,10 +15,7 @@
 
 using namespace berth;
 using namespace berth::store;
-using berth::test::lexists;
-using berth::test::TarBuilder;
-using berth::test::TempDir;
-using berth::test::unpackString;
+using namespace berth::test;
 
 TEST(CopySnapshot, AppliesLayersWithWhiteoutsAndOpaqueDirs) {
     TempDir tmp;

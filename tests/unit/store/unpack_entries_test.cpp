@@ -18,11 +18,7 @@
 
 using namespace berth;
 using namespace berth::store;
-using berth::test::lexists;
-using berth::test::StringReader;
-using berth::test::TarBuilder;
-using berth::test::TempDir;
-using berth::test::unpackString;
+using namespace berth::test;
 
 namespace {
 

@@ -10,11 +10,7 @@
 
 using namespace berth;
 using namespace berth::store;
-using berth::test::compress;
-using berth::test::lexists;
-using berth::test::TarBuilder;
-using berth::test::TempDir;
-using berth::test::unpackString;
+using namespace berth::test;
 
 namespace {
 
