@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "common/file_io.hpp"
+#include "common/strings.hpp"
 #include "harness/berth_env.hpp"
 #include "harness/docker_peer.hpp"
 
@@ -348,8 +349,7 @@ TEST(LiveVerbs, UpdateErrorsMatchDocker) {
     for (auto& c : cases) {
         auto m = env.run(c);
         auto t = docker->run(c);
-        std::string shown;
-        for (auto& a : c) shown += a + " ";
+        std::string shown = berth::join(c, " ");
         EXPECT_EQ(m.exitCode, t.exitCode) << shown;
         EXPECT_EQ(replaceAll(m.err, mine, "ID"), replaceAll(asBerthText(t.err), peer.id, "ID")) << shown;
     }
@@ -391,8 +391,7 @@ TEST(LiveVerbs, RenameAndPortMatchDocker) {
     for (auto& c : cases) {
         auto m = env.run(c);
         auto t = docker->run(c);
-        std::string shown;
-        for (auto& a : c) shown += a + " ";
+        std::string shown = berth::join(c, " ");
         EXPECT_EQ(m.exitCode, t.exitCode) << shown;
         EXPECT_EQ(m.out, t.out) << shown;
         EXPECT_EQ(m.err, asCurrentDocker(t.err)) << shown;

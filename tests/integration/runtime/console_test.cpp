@@ -42,6 +42,17 @@ std::string readAll(int fd, int timeoutMs = 5000) {
     return out;
 }
 
+// `create --console-socket sock` of b's container: the pty master it sent over the socket
+// (invalid, with the failure reported, when there is none).
+UniqueFd createWithConsole(RuntimeBundle& b, int listener, const std::string& sock) {
+    auto r = b.rtDetached({"create", "--bundle", b.bundle(), "--console-socket", sock, b.id});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    if (r.exitCode != 0) return UniqueFd();
+    UniqueFd conn(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
+    EXPECT_TRUE(conn) << "accept on the console socket";
+    return conn ? runtime::recvFd(conn.get()) : UniqueFd();
+}
+
 }  // namespace
 
 TEST(RuntimeConsole, ConsoleSocketGetsThePtyMaster) {
@@ -56,11 +67,7 @@ TEST(RuntimeConsole, ConsoleSocketGetsThePtyMaster) {
     c["process"]["terminal"] = true;
     c["process"]["consoleSize"] = {{"height", 33}, {"width", 120}};
     b.write(c);
-    auto r = b.rtDetached({"create", "--bundle", b.bundle(), "--console-socket", sock, b.id});
-    ASSERT_EQ(r.exitCode, 0) << r.err;
-    UniqueFd conn(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
-    ASSERT_TRUE(conn);
-    UniqueFd master = runtime::recvFd(conn.get());
+    UniqueFd master = createWithConsole(b, listener.get(), sock);
     ASSERT_TRUE(master);
     ASSERT_EQ(b.rt({"start", b.id}).exitCode, 0);
     std::string out = readAll(master.get());
@@ -85,11 +92,7 @@ TEST(RuntimeConsole, ConsoleSocketPathLongerThanSunPath) {
     json c = shellConfig("echo tty=$(tty)");
     c["process"]["terminal"] = true;
     b.write(c);
-    auto r = b.rtDetached({"create", "--bundle", b.bundle(), "--console-socket", sock, b.id});
-    ASSERT_EQ(r.exitCode, 0) << r.err;
-    UniqueFd conn(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
-    ASSERT_TRUE(conn);
-    UniqueFd master = runtime::recvFd(conn.get());
+    UniqueFd master = createWithConsole(b, listener.get(), sock);
     ASSERT_TRUE(master);
     ASSERT_EQ(b.rt({"start", b.id}).exitCode, 0);
     EXPECT_NE(readAll(master.get()).find("tty=/dev/pts/0"), std::string::npos);
