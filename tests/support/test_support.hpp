@@ -1,7 +1,6 @@
 // Helpers shared by unit and integration tests.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,13 +37,6 @@ std::string binPath(const std::string& name);
 std::string fixturePath(const std::string& rel);
 
 bool runningAsRoot();
-
-// Runs body(0) .. body(count - 1) at once, each in a forked child; returns how many children did
-// not exit 0 (a child whose body throws prints the message and exits 1).
-int failedChildren(int count, const std::function<void(int index)>& body);
-
-// The message of the berth::Error fn throws, or "" when it returns (other exceptions go on).
-std::string errorOf(const std::function<void()>& fn);
 
 // Lays out a minimal busybox rootfs at dir (from Debian's busybox-static): /bin/busybox, applet
 // links, /etc/passwd, /etc/group, the usual empty dirs. Throws if busybox-static is missing.

@@ -7,7 +7,7 @@
 #include "cli/format/template.hpp"
 #include "cli/format/units.hpp"
 #include "common/error.hpp"
-#include "support/test_support.hpp"
+#include "support/failures.hpp"
 
 namespace berth::cli {
 namespace {

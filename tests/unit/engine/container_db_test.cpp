@@ -13,6 +13,7 @@
 #include "engine/container/container_store.hpp"
 #include "engine/events/journal.hpp"
 #include "store/image/metadata_db.hpp"
+#include "support/failures.hpp"
 #include "support/test_support.hpp"
 
 using namespace berth::engine;

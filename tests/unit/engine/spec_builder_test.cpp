@@ -11,7 +11,7 @@
 #include "engine/spec/option_parsers.hpp"
 #include "engine/spec/spec_builder.hpp"
 #include "engine/spec/user_lookup.hpp"
-#include "support/test_support.hpp"
+#include "support/failures.hpp"
 
 using namespace berth::engine;
 using nlohmann::json;

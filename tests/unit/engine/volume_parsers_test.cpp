@@ -10,6 +10,7 @@
 #include "engine/spec/spec_builder.hpp"
 #include "engine/volumes/container_volumes.hpp"
 #include "engine/volumes/volume_store.hpp"
+#include "support/failures.hpp"
 #include "support/test_support.hpp"
 
 using namespace berth::engine;

@@ -5,7 +5,7 @@
 
 #include "common/error.hpp"
 #include "oci/runtime_spec.hpp"
-#include "support/test_support.hpp"
+#include "support/failures.hpp"
 
 using namespace berth;
 using nlohmann::json;

@@ -5,7 +5,7 @@
 #include "runtime/cgroups/container_cgroup.hpp"
 #include "runtime/cgroups/process_table.hpp"
 #include "runtime/cgroups/update_request.hpp"
-#include "support/test_support.hpp"
+#include "support/failures.hpp"
 
 using namespace berth;
 using namespace berth::runtime::cgroups;

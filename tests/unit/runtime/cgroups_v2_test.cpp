@@ -6,6 +6,7 @@
 #include "runtime/cgroups/device_rules.hpp"
 #include "runtime/cgroups/v2/cgroup_v2_manager.hpp"
 #include "support/spec_builders.hpp"
+#include "support/failures.hpp"
 
 using namespace berth;
 using namespace berth::runtime::cgroups;

@@ -10,6 +10,7 @@
 #include "common/file_io.hpp"
 #include "runtime/hooks/hook_runner.hpp"
 #include "runtime/hooks/saved_hooks.hpp"
+#include "support/failures.hpp"
 #include "support/test_support.hpp"
 
 using namespace berth;

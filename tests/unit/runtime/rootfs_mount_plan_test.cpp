@@ -10,7 +10,7 @@
 #include "common/error.hpp"
 #include "runtime/linux/rootfs/mount_plan.hpp"
 #include "support/spec_builders.hpp"
-#include "support/test_support.hpp"
+#include "support/failures.hpp"
 
 using namespace berth;
 using namespace berth::runtime::rootfs;

@@ -4,7 +4,7 @@
 #include "common/error.hpp"
 #include "runtime/linux/rootfs/path_protection.hpp"
 #include "runtime/linux/rootfs/sysctl.hpp"
-#include "support/test_support.hpp"
+#include "support/failures.hpp"
 
 using namespace berth;
 using namespace berth::runtime::rootfs;

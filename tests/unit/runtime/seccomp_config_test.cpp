@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
-#include "support/test_support.hpp"
+#include "support/failures.hpp"
 
 using namespace berth;
 using namespace berth::oci;

@@ -2,7 +2,7 @@
 
 #include "common/error.hpp"
 #include "store/image/image_model.hpp"
-#include "support/test_support.hpp"
+#include "support/failures.hpp"
 
 using namespace berth;
 using namespace berth::store;

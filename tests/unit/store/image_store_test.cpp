@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "common/file_io.hpp"
 #include "store/image_store.hpp"
+#include "support/failures.hpp"
 #include "support/test_support.hpp"
 
 using namespace berth;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "store/image/metadata_db.hpp"
+#include "support/failures.hpp"
 #include "support/test_support.hpp"
 
 using namespace berth;

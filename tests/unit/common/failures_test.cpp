@@ -1,5 +1,5 @@
-// The helpers the tests share (tests/support): they decide what a test sees, so they are tested too.
-#include "support/test_support.hpp"
+// tests/support/failures: what a test sees of a failure, so it is tested too.
+#include "support/failures.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
