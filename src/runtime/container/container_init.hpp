@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "runtime/container/launch_plan.hpp"
-#include "runtime/linux/rootfs/mountinfo.hpp"
+#include "runtime/linux/rootfs/cgroup_hierarchies.hpp"
 
 namespace berth::runtime {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "oci/runtime_spec.hpp"
-#include "runtime/linux/rootfs/mountinfo.hpp"
+#include "runtime/linux/rootfs/cgroup_hierarchies.hpp"
 #include "runtime/linux/rootfs/old_root_detach.hpp"
 
 namespace berth::runtime {
