@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include "common/dir_entries.hpp"
+#include "common/file_io.hpp"
 #include "common/spawn.hpp"
+
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -16,10 +20,33 @@ BerthEnv::BerthEnv(const std::string& prefix) : dir_(prefix), root_(dir_ / "root
     EXPECT_EQ(tag.exitCode, 0) << tag.err;
 }
 
+namespace {
+
+// Monitors whose command line names this state root. `rm` returns once a monitor has released
+// its container; its runtime cleanup (cgroup rmdirs, runtime state) finishes after that and
+// needs the root to still be there.
+int monitorsUsing(const std::string& root) {
+    int n = 0;
+    for (auto& pid : dirEntries("/proc")) {
+        if (pid.empty() || pid[0] < '0' || pid[0] > '9') continue;
+        std::string cmd;
+        try {
+            cmd = readFile("/proc/" + pid + "/cmdline");
+        } catch (...) {
+            continue;
+        }
+        if (cmd.find("berth-monitor") != std::string::npos && cmd.find(root) != std::string::npos) ++n;
+    }
+    return n;
+}
+
+}  // namespace
+
 BerthEnv::~BerthEnv() {
     auto ids = run({"ps", "-aq", "--no-trunc"});
     for (auto& id : splitLines(ids.out))
         if (!id.empty()) run({"rm", "-f", "-v", id});
+    for (int i = 0; i < 100 && monitorsUsing(root_) > 0; ++i) ::usleep(50000);
 }
 
 CommandResult BerthEnv::run(std::vector<std::string> args, const std::string& input,
